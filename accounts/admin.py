@@ -1,0 +1,114 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import OrgUnit, User
+from .permissions import user_roles
+from .roles import Role
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "code", "depth"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    fields = ["name", "code", "parent"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return f"{'— ' * obj.depth}{obj.name}"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            try:
+                services.org_unit_update(
+                    unit=obj, name=data["name"], code=data["code"], parent=data["parent"]
+                )
+            except ValueError as exc:
+                self.message_user(request, str(exc), level="error")
+        else:
+            created = services.org_unit_create(
+                name=data["name"], code=data["code"], parent=data["parent"]
+            )
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class LmsUserCreationForm(AdminUserCreationForm):
+    roles = RolesField(label=_("Roles"), choices=Role.choices, initial=[Role.LEARNER])
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "org_unit", "preferred_language"]
+
+
+class LmsUserChangeForm(UserChangeForm):
+    roles = RolesField(label=_("Roles"), choices=Role.choices, required=False)
+
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(user_roles(self.instance))
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = LmsUserChangeForm
+    add_form = LmsUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "org_unit", "is_active", "role_names"]
+    list_filter = ["is_active", "groups", "preferred_language"]
+    list_select_related = ["org_unit"]
+    search_fields = ["email", "full_name", "employee_number"]
+    autocomplete_fields = ["org_unit"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Person"),
+            {"fields": ["full_name", "preferred_language", "org_unit", "employee_number"]},
+        ),
+        (_("Access"), {"fields": ["is_active", "roles"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "org_unit",
+                    "preferred_language",
+                    "roles",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def role_names(self, obj):
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(g.name, g.name)) for g in obj.groups.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.user_set_roles(user=obj, roles=form.cleaned_data.get("roles") or [])

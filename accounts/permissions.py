@@ -1,0 +1,77 @@
+"""Who may see whom: roles and the HR officer's unit scope.
+
+Pure predicates and one queryset helper; views, tasks, exports and the admin all call these.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from .models import User
+from .roles import PRIVILEGED_ROLES, Role
+
+_ROLE_CACHE_ATTR = "_lms_role_names"
+
+
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
+    """The role names of ``user``, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR}
+        setattr(user, _ROLE_CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: User) -> None:
+    """Drop the cached role names after the user's groups changed."""
+    if hasattr(user, _ROLE_CACHE_ATTR):
+        delattr(user, _ROLE_CACHE_ATTR)
+
+
+def has_role(user, role: Role) -> bool:
+    return role in user_roles(user)
+
+
+def is_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+def is_trainer(user) -> bool:
+    return has_role(user, Role.TRAINER)
+
+
+def is_hr_officer(user) -> bool:
+    return has_role(user, Role.HR_OFFICER)
+
+
+def is_privileged(user) -> bool:
+    return bool(user_roles(user) & PRIVILEGED_ROLES)
+
+
+def people_in_scope(user) -> QuerySet[User]:
+    """The people ``user`` may see: everyone for an administrator, the unit subtree for an HR
+    officer (never a sibling unit), and only themselves for anybody else."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if is_administrator(user):
+        return User.objects.all()
+    if is_hr_officer(user) and user.org_unit_id is not None:
+        return User.objects.filter(org_unit__path__startswith=user.org_unit.path)
+    return User.objects.filter(pk=user.pk)
+
+
+def can_view_person(user, person: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.pk == person.pk or is_administrator(user):
+        return True
+    if is_hr_officer(user) and user.org_unit_id is not None and person.org_unit_id is not None:
+        return person.org_unit.is_within(user.org_unit)
+    return False
+
+
+def can_open_admin(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff

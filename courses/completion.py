@@ -1,0 +1,46 @@
+"""The course completion rule, in one place.
+
+A course is complete when every rule returns True for the enrollment. This app contributes the
+lesson rule; other apps (quizzes) add theirs with ``register_completion_rule`` in their
+``AppConfig.ready``.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from .models import Enrollment
+
+CompletionRule = Callable[["Enrollment"], bool]
+
+_extra_rules: list[CompletionRule] = []
+
+
+def register_completion_rule(rule: CompletionRule) -> None:
+    if rule not in _extra_rules:
+        _extra_rules.append(rule)
+
+
+def counted_lessons_filter(prefix: str = "") -> Q:
+    """Lessons that count towards progress: the required ones."""
+    return Q(**{f"{prefix}required": True})
+
+
+def required_lessons_done(enrollment) -> bool:
+    from .models import Lesson, LessonProgress
+
+    required = Lesson.objects.filter(counted_lessons_filter(), course_id=enrollment.course_id)
+    done = LessonProgress.objects.filter(
+        enrollment=enrollment, lesson__in=required.values("pk")
+    ).count()
+    return done >= required.count()
+
+
+def completion_rules() -> list[CompletionRule]:
+    return [required_lessons_done, *_extra_rules]
+
+
+def is_complete(enrollment) -> bool:
+    return all(rule(enrollment) for rule in completion_rules())

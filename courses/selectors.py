@@ -1,0 +1,192 @@
+"""Read queries for the learner pages. Each returns everything its page shows, so the page runs
+the same number of queries however many courses, lessons or enrollments there are."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from .models import (
+    Attachment,
+    Category,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+)
+from .text import search_form
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    completed: bool
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        if self.total == 0:
+            return 0
+        return min(100, round(100 * self.done / self.total))
+
+
+def _required_lessons_count(course_ref: str) -> Subquery:
+    counted = (
+        Lesson.objects.filter(course=OuterRef(course_ref), required=True)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _required_lessons_done(enrollment_ref: str) -> Subquery:
+    done = (
+        LessonProgress.objects.filter(enrollment=OuterRef(enrollment_ref), lesson__required=True)
+        .order_by()
+        .values("enrollment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(done, output_field=IntegerField()), 0)
+
+
+def catalogue_courses(*, query: str = "", category: str = "", language: str = "") -> QuerySet:
+    """Published courses matching the search words (any script) and filters."""
+    courses = (
+        Course.objects.filter(status=CourseStatus.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("trainers")
+        .annotate(lesson_count=Count("lessons", distinct=True))
+        .order_by("title", "pk")
+    )
+    for word in search_form(query).split():
+        courses = courses.filter(search_text__contains=word)
+    if category:
+        courses = courses.filter(category__slug=category)
+    if language:
+        courses = courses.filter(language=language)
+    return courses
+
+
+def catalogue_categories() -> QuerySet:
+    return Category.objects.filter(courses__status=CourseStatus.PUBLISHED).distinct()
+
+
+def course_by_slug(*, slug: str) -> Course | None:
+    """The course with its trainers and its modules and lessons in order, or None."""
+    lessons = Lesson.objects.order_by("position", "pk")
+    modules = Module.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("lessons", queryset=lessons)
+    )
+    return (
+        Course.objects.select_related("category")
+        .prefetch_related("trainers", Prefetch("modules", queryset=modules))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def enrollment_for(*, user, course: Course) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:
+    if enrollment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
+    )
+
+
+def course_progress(
+    *, course: Course, enrollment: Enrollment | None, done_ids: set[int]
+) -> Progress:
+    """Progress from a course loaded by ``course_by_slug`` and the learner's finished lessons."""
+    required = [
+        lesson.pk
+        for module in course.modules.all()
+        for lesson in module.lessons.all()
+        if lesson.required
+    ]
+    return Progress(
+        done=sum(1 for pk in required if pk in done_ids),
+        total=len(required),
+        completed=enrollment is not None and enrollment.status == EnrollmentStatus.COMPLETED,
+    )
+
+
+def lesson_in_course(*, course: Course, lesson_id: int) -> Lesson | None:
+    """The lesson with its module and attachments, only if it belongs to ``course``."""
+    return (
+        Lesson.objects.select_related("module")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("title")))
+        .filter(course=course, pk=lesson_id)
+        .first()
+    )
+
+
+def ordered_lessons(course: Course) -> list[Lesson]:
+    """Every lesson of a course loaded by ``course_by_slug``, in reading order."""
+    return [lesson for module in course.modules.all() for lesson in module.lessons.all()]
+
+
+def my_enrollments(*, user) -> QuerySet:
+    """The learner's current and completed courses, soonest due first, with progress counts."""
+    return (
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("course", "course__category")
+        .annotate(
+            required_total=_required_lessons_count("course"),
+            required_done=_required_lessons_done("pk"),
+        )
+        .alias(
+            finished=Case(
+                When(status=EnrollmentStatus.COMPLETED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("finished", F("due_date").asc(nulls_last=True), "-enrolled_at")
+    )
+
+
+def enrollment_progress(enrollment: Enrollment) -> Progress:
+    """Progress of an enrollment annotated by ``my_enrollments`` or ``enrollment_with_progress``."""
+    return Progress(
+        done=enrollment.required_done,
+        total=enrollment.required_total,
+        completed=enrollment.status == EnrollmentStatus.COMPLETED,
+    )
+
+
+def enrollment_with_progress(*, pk: int) -> Enrollment | None:
+    return (
+        Enrollment.objects.select_related("user", "user__org_unit", "course", "assigned_by")
+        .annotate(
+            required_total=_required_lessons_count("course"),
+            required_done=_required_lessons_done("pk"),
+        )
+        .filter(pk=pk)
+        .first()
+    )

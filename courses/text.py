@@ -1,0 +1,46 @@
+"""Text helpers: Markdown to safe HTML, and a search form that treats Serbian scripts alike."""
+
+import unicodedata
+
+import markdown
+import nh3
+
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ж": "z",
+    "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
+    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "у": "u",
+    "ф": "f", "х": "h", "ц": "c", "ч": "c", "џ": "dz", "ш": "s",
+}  # fmt: skip
+# Letters that Unicode decomposition does not fold to plain Latin.
+_LATIN_SPECIAL = {"đ": "dj", "ß": "ss", "ø": "o", "ł": "l"}
+
+
+def search_form(text: str) -> str:
+    """Fold text so that Serbian Cyrillic and Latin, with or without diacritics, compare equal:
+    "Ђорђе", "Đorđe" and "Djordje" all become "djordje". Hangul and other scripts pass through."""
+    lowered = text.casefold()
+    out = []
+    for char in lowered:
+        mapped = _CYRILLIC_TO_LATIN.get(char) or _LATIN_SPECIAL.get(char)
+        if mapped is not None:
+            out.append(mapped)
+            continue
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        # Keep Hangul syllables whole; strip combining marks from Latin letters only.
+        if "LATIN" in unicodedata.name(base, ""):
+            out.append(base)
+        else:
+            out.append(unicodedata.normalize("NFC", char))
+    return " ".join("".join(out).split())
+
+
+def sanitise_html(html: str) -> str:
+    """Remove anything executable: scripts, event handlers, javascript: links, styles."""
+    return nh3.clean(html, link_rel="noopener noreferrer nofollow")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML that is safe to place in a page."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return sanitise_html(html)

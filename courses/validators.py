@@ -1,0 +1,65 @@
+"""Checks on lesson content supplied by trainers: video links and attachments."""
+
+from pathlib import PurePosixPath
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+def video_embed_url(url: str) -> str | None:
+    """The embeddable player address for a video page on an allowed host, or None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host not in settings.LMS_VIDEO_HOSTS:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    video_id = None
+    if host in {"www.youtube.com", "youtube.com"}:
+        if segments[:1] == ["watch"]:
+            video_id = (parse_qs(parts.query).get("v") or [None])[0]
+        elif len(segments) == 2 and segments[0] in {"embed", "shorts", "live"}:
+            video_id = segments[1]
+        if video_id and video_id.replace("-", "").replace("_", "").isalnum():
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    elif host == "youtu.be" and len(segments) == 1:
+        video_id = segments[0]
+        if video_id.replace("-", "").replace("_", "").isalnum():
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    elif host in {"vimeo.com", "player.vimeo.com"}:
+        numeric = [s for s in segments if s.isdigit()]
+        if numeric:
+            return f"https://player.vimeo.com/video/{numeric[-1]}"
+    return None
+
+
+def validate_video_url(url: str) -> None:
+    if url and video_embed_url(url) is None:
+        raise ValidationError(
+            _("Video links must be https addresses of a video on one of: %(hosts)s.")
+            % {"hosts": ", ".join(settings.LMS_VIDEO_HOSTS)},
+            code="video_host",
+        )
+
+
+def validate_attachment(upload) -> None:
+    """Refuse files that are too large or of a type the LMS does not serve."""
+    limit = settings.LMS_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; attachments may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="file_too_large",
+        )
+    extension = PurePosixPath(upload.name).suffix.lower().lstrip(".")
+    allowed = [e.lower() for e in settings.LMS_ATTACHMENT_EXTENSIONS]
+    if extension not in allowed:
+        raise ValidationError(
+            _("Files of type “%(ext)s” cannot be attached. Allowed types: %(allowed)s.")
+            % {"ext": extension or "?", "allowed": ", ".join(allowed)},
+            code="file_type",
+        )

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts import views as account_views
+
+# The admin's own sign-in goes through allauth, so its rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "LMS administration"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="courses:catalogue", permanent=False)),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", account_views.profile, name="profile"),
+    path("admin/", admin.site.urls),
+    path("courses/", include("courses.urls")),
+]
