@@ -121,3 +121,12 @@ def course_with_lessons(lessons_per_module=2, modules=2, **course_kwargs) -> Cou
         for n in range(lessons_per_module):
             LessonFactory(module=module, position=n + 1)
     return course
+
+
+def give_totp(user: User) -> str:
+    """Activate an authenticator app for ``user``; returns the TOTP secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -39,10 +39,20 @@ def celery_worker_process(transactional_db):
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "lms", "worker",
-                "--pool=solo", "--concurrency=1", "--loglevel=info",
-                "-Q", "default", "--without-gossip", "--without-mingle",
-            ],  # fmt: skip
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=info",
+                "-Q",
+                "default",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -57,7 +57,9 @@ def test_concurrent_mark_done_records_one_row_and_completes_once():
     def mark_done():
         try:
             barrier.wait(timeout=10)
-            services.lesson_complete(enrollment=Enrollment.objects.get(pk=enrollment.pk), lesson=lesson)
+            services.lesson_complete(
+                enrollment=Enrollment.objects.get(pk=enrollment.pk), lesson=lesson
+            )
         except Exception as exc:  # a failure in a thread must fail the test
             errors.append(exc)
         finally:

@@ -1,0 +1,273 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.roles import Role
+from courses.models import (
+    Attachment,
+    CourseStatus,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonProgress,
+)
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    OrgUnitFactory,
+    UserFactory,
+    course_with_lessons,
+    give_totp,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_lists_published_courses_only(client):
+    CourseFactory(title="Cloud security", slug="cloud")
+    CourseFactory(title="Secret draft", slug="draft", status=CourseStatus.DRAFT)
+    response = client.get(reverse("courses:catalogue"))
+    assert response.status_code == 200
+    assert "Cloud security" in response.text
+    assert "Secret draft" not in response.text
+
+
+def test_catalogue_search_matches_across_serbian_scripts(client):
+    CourseFactory(title="Ђорђе и електронска управа", slug="djordje")
+    CourseFactory(title="Spreadsheets", slug="sheets")
+    response = client.get(reverse("courses:catalogue"), {"q": "Đorđe"})
+    assert "Ђорђе и електронска управа" in response.text
+    assert "Spreadsheets" not in response.text
+
+
+def test_catalogue_filters_by_category_and_language(client):
+    CourseFactory(title="Korean course", language="ko", category__slug="egov")
+    CourseFactory(title="English course", language="en", category__slug="egov")
+    CourseFactory(title="Other category", language="ko", category__slug="security")
+    response = client.get(reverse("courses:catalogue"), {"category": "egov", "language": "ko"})
+    assert "Korean course" in response.text
+    assert "English course" not in response.text
+    assert "Other category" not in response.text
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1.5", "%00"])
+def test_catalogue_bad_page_numbers_never_fail(client, settings, page):
+    settings.LMS_CATALOGUE_PAGE_SIZE = 2
+    for n in range(5):
+        CourseFactory(title=f"Course {n}")
+    response = client.get(reverse("courses:catalogue"), {"page": page})
+    assert response.status_code == 200
+
+
+def test_catalogue_unknown_filter_values_are_ignored(client):
+    CourseFactory(title="Still listed")
+    response = client.get(reverse("courses:catalogue"), {"category": "nope", "language": "xx"})
+    assert response.status_code == 200
+    assert "Still listed" in response.text
+
+
+def test_catalogue_paginates(client, settings):
+    settings.LMS_CATALOGUE_PAGE_SIZE = 2
+    for n in range(5):
+        CourseFactory(title=f"Paged {n}")
+    response = client.get(reverse("courses:catalogue"), {"page": 3})
+    assert "Paged 4" in response.text
+    assert "Paged 0" not in response.text
+    assert "Page 3 of 3" in response.text
+
+
+def test_course_page_shows_modules_lessons_hours_and_trainers(client):
+    trainer = UserFactory(full_name="오현목", roles=[Role.TRAINER])
+    course = course_with_lessons(trainers=[trainer], estimated_hours=6)
+    response = client.get(reverse("courses:detail", args=[course.slug]))
+    assert response.status_code == 200
+    for lesson in course.lessons.all():
+        assert lesson.title in response.text
+    assert "오현목" in response.text
+    assert "6.0" in response.text
+
+
+@pytest.mark.parametrize("slug", ["does-not-exist", "draft"])
+def test_unknown_or_draft_course_is_404(client, learner, slug):
+    CourseFactory(slug="draft", status=CourseStatus.DRAFT)
+    client.force_login(learner)
+    assert client.get(reverse("courses:detail", args=[slug])).status_code == 404
+
+
+def test_draft_course_is_visible_to_its_trainer(client):
+    trainer = UserFactory(roles=[Role.TRAINER])
+    give_totp(trainer)
+    CourseFactory(slug="draft", status=CourseStatus.DRAFT, trainers=[trainer])
+    client.force_login(trainer)
+    assert client.get(reverse("courses:detail", args=["draft"])).status_code == 200
+
+
+def test_enrol_and_leave(learner_client, learner):
+    course = course_with_lessons()
+    response = learner_client.post(reverse("courses:enrol", args=[course.slug]), follow=True)
+    assert "You are enrolled" in response.text
+    assert Enrollment.objects.get(user=learner, course=course).status == EnrollmentStatus.ACTIVE
+
+    learner_client.post(reverse("courses:leave", args=[course.slug]))
+    assert Enrollment.objects.get(user=learner, course=course).status == EnrollmentStatus.WITHDRAWN
+
+
+def test_enrol_needs_sign_in_and_post(client, learner):
+    course = course_with_lessons()
+    response = client.post(reverse("courses:enrol", args=[course.slug]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    client.force_login(learner)
+    assert client.get(reverse("courses:enrol", args=[course.slug])).status_code == 405
+    assert not Enrollment.objects.exists()
+
+
+def test_enrol_refused_when_course_is_assigned_only(learner_client, learner):
+    course = course_with_lessons(self_enrollment=False)
+    response = learner_client.post(reverse("courses:enrol", args=[course.slug]), follow=True)
+    assert "cannot be joined directly" in response.text
+    assert not Enrollment.objects.filter(user=learner).exists()
+
+
+def test_assigned_course_cannot_be_left(learner_client, learner):
+    course = course_with_lessons()
+    EnrollmentFactory(user=learner, course=course, source=EnrollmentSource.ASSIGNED)
+    response = learner_client.post(reverse("courses:leave", args=[course.slug]), follow=True)
+    assert "cannot be left" in response.text
+    assert Enrollment.objects.get(user=learner).status == EnrollmentStatus.ACTIVE
+
+
+def test_lesson_requires_enrolment(learner_client):
+    course = course_with_lessons()
+    lesson = course.lessons.first()
+    response = learner_client.get(reverse("courses:lesson", args=[course.slug, lesson.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:detail", args=[course.slug])
+
+
+def test_lesson_of_another_course_is_404(learner_client, learner):
+    course = course_with_lessons()
+    other = course_with_lessons()
+    EnrollmentFactory(user=learner, course=course)
+    foreign = other.lessons.first()
+    url = reverse("courses:lesson", args=[course.slug, foreign.pk])
+    assert learner_client.get(url).status_code == 404
+    done_url = reverse("courses:lesson_done", args=[course.slug, foreign.pk])
+    assert learner_client.post(done_url).status_code == 404
+    assert not LessonProgress.objects.exists()
+
+
+def test_lesson_body_is_sanitised_and_video_embedded(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    lesson = course.lessons.get()
+    lesson.body = (
+        "# Phishing\n\n<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[click](javascript:alert(1))"
+    )
+    lesson.video_url = "https://www.youtube.com/watch?v=abcdefghijk"
+    lesson.save()
+    EnrollmentFactory(user=learner, course=course)
+    response = learner_client.get(reverse("courses:lesson", args=[course.slug, lesson.pk]))
+    assert "<h1>Phishing</h1>" in response.text
+    assert "<script>alert" not in response.text
+    assert "onerror" not in response.text
+    assert "javascript:" not in response.text
+    assert 'src="https://www.youtube-nocookie.com/embed/abcdefghijk"' in response.text
+
+
+def test_stored_html_written_around_the_service_is_cleaned_on_render(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    lesson = course.lessons.get()
+    type(lesson).objects.filter(pk=lesson.pk).update(body_html="<p>ok</p><script>bad()</script>")
+    EnrollmentFactory(user=learner, course=course)
+    response = learner_client.get(reverse("courses:lesson", args=[course.slug, lesson.pk]))
+    assert "<p>ok</p>" in response.text
+    assert "bad()" not in response.text
+
+
+def test_mark_done_moves_progress_and_twice_is_harmless(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=2)
+    first, second = course.lessons.order_by("module__position")
+    EnrollmentFactory(user=learner, course=course)
+    done_url = reverse("courses:lesson_done", args=[course.slug, first.pk])
+
+    response = learner_client.post(done_url, {"next": second.pk})
+    assert response["Location"] == reverse("courses:lesson", args=[course.slug, second.pk])
+    assert learner_client.post(done_url).status_code == 302
+    assert LessonProgress.objects.filter(lesson=first).count() == 1
+
+    page = learner_client.get(reverse("courses:detail", args=[course.slug]))
+    assert 'value="50"' in page.text
+
+
+def test_completing_every_required_lesson_completes_the_course(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=2)
+    EnrollmentFactory(user=learner, course=course)
+    for lesson in course.lessons.all():
+        response = learner_client.post(
+            reverse("courses:lesson_done", args=[course.slug, lesson.pk]), follow=True
+        )
+    assert "Course completed" in response.text
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+
+
+def test_next_pointing_outside_the_course_is_ignored(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    other = course_with_lessons(lessons_per_module=1, modules=1)
+    lesson = course.lessons.get()
+    EnrollmentFactory(user=learner, course=course)
+    response = learner_client.post(
+        reverse("courses:lesson_done", args=[course.slug, lesson.pk]),
+        {"next": other.lessons.get().pk},
+    )
+    assert response["Location"] == reverse("courses:lesson", args=[course.slug, lesson.pk])
+
+
+def test_my_learning_shows_progress_and_due_dates(learner_client, learner):
+    course = course_with_lessons(title="Records management")
+    EnrollmentFactory(
+        user=learner, course=course, source=EnrollmentSource.ASSIGNED, due_date="2030-03-15"
+    )
+    response = learner_client.get(reverse("courses:my_learning"))
+    assert "Records management" in response.text
+    assert "Assigned" in response.text
+    assert "2030" in response.text
+    assert "<progress" in response.text
+
+
+def test_another_learners_enrollment_is_404(learner_client):
+    other = EnrollmentFactory()
+    url = reverse("courses:enrollment", args=[other.pk])
+    assert learner_client.get(url).status_code == 404
+    assert learner_client.get(reverse("courses:enrollment", args=[999999])).status_code == 404
+
+
+def test_hr_officer_sees_enrollments_in_their_subtree_only(client):
+    ministry = OrgUnitFactory()
+    sector = OrgUnitFactory(parent=ministry)
+    department = OrgUnitFactory(parent=sector)
+    sibling = OrgUnitFactory(parent=ministry)
+    hr = UserFactory(roles=[Role.HR_OFFICER], org_unit=sector)
+    give_totp(hr)
+    inside = EnrollmentFactory(user__org_unit=department)
+    outside = EnrollmentFactory(user__org_unit=sibling)
+    client.force_login(hr)
+    assert client.get(reverse("courses:enrollment", args=[inside.pk])).status_code == 200
+    assert client.get(reverse("courses:enrollment", args=[outside.pk])).status_code == 404
+
+
+def test_attachment_download_needs_enrolment(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    attachment = Attachment.objects.create(
+        lesson=course.lessons.get(),
+        title="Checklist",
+        file=SimpleUploadedFile("checklist.pdf", b"%PDF-1.4 checklist"),
+    )
+    url = reverse("courses:attachment", args=[attachment.pk])
+    assert learner_client.get(url).status_code == 404
+    EnrollmentFactory(user=learner, course=course)
+    response = learner_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 checklist"
+    assert learner_client.get(reverse("courses:attachment", args=[424242])).status_code == 404
