@@ -29,16 +29,21 @@ def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> O
 
 def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | None) -> OrgUnit:
     """Rename or move a unit. A unit cannot move below itself; moving it re-roots its subtree
-    and the organisation of every member in it."""
-    if parent is not None and parent.is_within(unit):
-        raise ValueError("A unit cannot be moved below itself.")
+    and the organisation of every member in it. Paths are read from the database under a lock,
+    so unit objects loaded before another move cannot corrupt the tree."""
     with transaction.atomic():
-        old_path, old_depth = unit.path, unit.depth
-        unit.name, unit.code, unit.parent = name, code, parent
-        unit.save(update_fields=["name", "code", "parent"])
-        new_path = _path_for(unit)
+        current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+        new_parent = None
+        if parent is not None:
+            new_parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
+            if new_parent.is_within(current):
+                raise ValueError("A unit cannot be moved below itself.")
+        old_path, old_depth = current.path, current.depth
+        current.name, current.code, current.parent = name, code, new_parent
+        current.save(update_fields=["name", "code", "parent"])
+        new_path = _path_for(current)
         if new_path != old_path:
-            new_depth = parent.depth + 1 if parent else 0
+            new_depth = new_parent.depth + 1 if new_parent else 0
             descendants = list(OrgUnit.objects.select_for_update().subtree_of_path(old_path))
             for node in descendants:
                 node.path = new_path + node.path[len(old_path) :]
@@ -48,7 +53,7 @@ def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | No
             User.objects.filter(org_unit__in=[n.pk for n in descendants]).update(
                 organisation_id=new_root
             )
-            unit.refresh_from_db(fields=["path", "depth"])
+    unit.refresh_from_db()
     return unit
 
 

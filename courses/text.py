@@ -17,10 +17,14 @@ _LATIN_SPECIAL = {"đ": "dj", "ß": "ss", "ø": "o", "ł": "l"}
 
 def search_form(text: str) -> str:
     """Fold text so that Serbian Cyrillic and Latin, with or without diacritics, compare equal:
-    "Ђорђе", "Đorđe" and "Djordje" all become "djordje". Hangul and other scripts pass through."""
-    lowered = text.casefold()
+    "Ђорђе", "Đorđe" and "Djordje" all become "djordje". Hangul passes through whole; combining
+    marks are dropped in every script, which is harmless because queries are folded the same way."""
+    # Compose first, so "c" followed by a combining accent is treated as "ć".
+    lowered = unicodedata.normalize("NFC", text.casefold())
     out = []
     for char in lowered:
+        if unicodedata.category(char) == "Mn":
+            continue
         mapped = _CYRILLIC_TO_LATIN.get(char) or _LATIN_SPECIAL.get(char)
         if mapped is not None:
             out.append(mapped)
@@ -29,7 +33,7 @@ def search_form(text: str) -> str:
         base = decomposed[0]
         # Keep Hangul syllables whole; strip combining marks from Latin letters only.
         if "LATIN" in unicodedata.name(base, ""):
-            out.append(base)
+            out.append(_LATIN_SPECIAL.get(base, base))
         else:
             out.append(unicodedata.normalize("NFC", char))
     return " ".join("".join(out).split())
