@@ -93,12 +93,13 @@ def catalogue_categories() -> QuerySet:
 def course_by_slug(*, slug: str) -> Course | None:
     """The course with its trainers and its modules and lessons in order, or None."""
     lessons = Lesson.objects.order_by("position", "pk")
+    # Quizzes come by their relation names, so this app does not import the quizzes app.
     modules = Module.objects.order_by("position", "pk").prefetch_related(
-        Prefetch("lessons", queryset=lessons)
+        Prefetch("lessons", queryset=lessons), "quizzes"
     )
     return (
         Course.objects.select_related("category")
-        .prefetch_related("trainers", Prefetch("modules", queryset=modules))
+        .prefetch_related("trainers", Prefetch("modules", queryset=modules), "quizzes")
         .filter(slug=slug)
         .first()
     )

@@ -141,3 +141,21 @@ def course_schedule_completion_check(*, course_id: int) -> None:
     from .tasks import reevaluate_completions
 
     reevaluate_completions.delay_on_commit(course_id)
+
+
+def enrollment_recheck_completion(*, enrollment: Enrollment) -> bool:
+    """Bring a completion in line with the rules after grades changed (a quiz regrade): complete
+    an enrollment that now meets them, and reopen a completed one that no longer does. Returns
+    True when the status changed."""
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        meets_rules = completion.is_complete(locked)
+        if locked.status == EnrollmentStatus.ACTIVE and meets_rules:
+            locked.status, locked.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
+        elif locked.status == EnrollmentStatus.COMPLETED and not meets_rules:
+            locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
+        else:
+            return False
+        locked.save(update_fields=["status", "completed_at"])
+    enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
+    return True

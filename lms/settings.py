@@ -71,7 +71,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "accounts",
+    "audit",
     "courses",
+    "quizzes",
 ]
 
 MIDDLEWARE = [
@@ -258,7 +260,12 @@ CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
     "reports.*": {"queue": "reports"},
 }
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "close-expired-quiz-attempts": {
+        "task": "quizzes.close_expired_attempts",
+        "schedule": 60.0,
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Lessons: attachments and video embeds.

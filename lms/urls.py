@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", account_views.profile, name="profile"),
     path("admin/", admin.site.urls),
+    path("courses/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),
 ]

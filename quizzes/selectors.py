@@ -1,0 +1,177 @@
+"""Read queries for quizzes: counted attempts, the learner's paper, the trainer's report."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Answer, Attempt, AttemptStatus, Choice, GradingPolicy, Question, Quiz
+
+FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
+
+
+def counted_attempt(quiz: Quiz, attempts: list[Attempt]) -> Attempt | None:
+    """The finished attempt that counts under the quiz's policy: the highest score (the earliest
+    of equals) or the last one submitted."""
+    finished = [a for a in attempts if a.status in FINISHED]
+    if not finished:
+        return None
+    if quiz.grading_policy == GradingPolicy.LAST:
+        return max(finished, key=lambda a: a.number)
+    return max(finished, key=lambda a: (a.percent or 0, -a.number))
+
+
+def required_quizzes_passed(enrollment) -> bool:
+    """Completion rule: every quiz of the course that requires a pass has a counted attempt
+    that passed."""
+    quizzes = list(
+        Quiz.objects.filter(course_id=enrollment.course_id, required_for_completion=True)
+    )
+    if not quizzes:
+        return True
+    by_quiz = defaultdict(list)
+    for attempt in Attempt.objects.filter(enrollment=enrollment, quiz__in=quizzes):
+        by_quiz[attempt.quiz_id].append(attempt)
+    for quiz in quizzes:
+        counted = counted_attempt(quiz, by_quiz[quiz.pk])
+        if counted is None or not counted.passed:
+            return False
+    return True
+
+
+def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
+    return Quiz.objects.select_related("module").filter(course=course, pk=quiz_id).first()
+
+
+def attempts_of(*, quiz: Quiz, enrollment) -> list[Attempt]:
+    if enrollment is None:
+        return []
+    return list(Attempt.objects.filter(quiz=quiz, enrollment=enrollment).order_by("number"))
+
+
+@dataclass
+class PaperQuestion:
+    """One question as the learner sees it: no correctness, accepted answers or explanation."""
+
+    id: int
+    number: int
+    kind: str
+    text: str
+    points: object
+    choices: list  # [(id, text)] in the attempt's frozen order
+    selected: set
+    text_answer: str
+    error: str = ""
+
+
+def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
+    """The attempt's questions in their frozen order, with the learner's saved answers."""
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.only("pk", "text", "question_id"))
+        )
+    }
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    paper = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        question = questions.get(qid)
+        if question is None:
+            continue
+        texts = {c.pk: c.text for c in question.choices.all()}
+        order = attempt.choice_order.get(str(qid), [])
+        answer = answers.get(qid)
+        paper.append(
+            PaperQuestion(
+                id=qid,
+                number=number,
+                kind=question.kind,
+                text=question.text,
+                points=question.points,
+                choices=[(cid, texts[cid]) for cid in order if cid in texts],
+                selected=set(answer.choice_ids) if answer else set(),
+                text_answer=answer.text if answer else "",
+            )
+        )
+    return paper
+
+
+@dataclass
+class ReviewQuestion:
+    number: int
+    question: Question
+    answer: Answer | None
+    choices: list  # [(Choice, picked)] in the attempt's order
+
+
+def attempt_review(attempt: Attempt) -> list[ReviewQuestion]:
+    """The finished attempt with answers, for the result page and the trainer."""
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices")
+    }
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    review = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        question = questions.get(qid)
+        if question is None:
+            continue
+        by_id = {c.pk: c for c in question.choices.all()}
+        order = attempt.choice_order.get(str(qid), [])
+        answer = answers.get(qid)
+        picked = set(answer.choice_ids) if answer else set()
+        review.append(
+            ReviewQuestion(
+                number=number,
+                question=question,
+                answer=answer,
+                choices=[(by_id[c], c in picked) for c in order if c in by_id],
+            )
+        )
+    return review
+
+
+def quiz_attempts_for_trainer(*, quiz: Quiz) -> QuerySet:
+    return (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("enrollment__user", "enrollment__user__org_unit")
+        .order_by("enrollment__user__full_name", "enrollment__user__email", "number")
+    )
+
+
+@dataclass
+class QuestionStats:
+    question: Question
+    answered: int
+    correct: int
+    choice_counts: list  # [(Choice, times picked)]
+
+    @property
+    def percent_correct(self) -> int:
+        return round(100 * self.correct / self.answered) if self.answered else 0
+
+
+def quiz_question_stats(*, quiz: Quiz) -> list[QuestionStats]:
+    """Per question over finished attempts: how many answered, how many right, and how often
+    each choice was picked. Two queries whatever the number of attempts."""
+    questions = list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
+    answered = defaultdict(int)
+    correct = defaultdict(int)
+    picks = defaultdict(int)
+    rows = Answer.objects.filter(attempt__quiz=quiz, attempt__status__in=FINISHED).values_list(
+        "question_id", "correct", "choice_ids"
+    )
+    for question_id, is_correct, choice_ids in rows:
+        answered[question_id] += 1
+        correct[question_id] += bool(is_correct)
+        for choice_id in choice_ids or []:
+            picks[choice_id] += 1
+    return [
+        QuestionStats(
+            question=q,
+            answered=answered[q.pk],
+            correct=correct[q.pk],
+            choice_counts=[(c, picks[c.pk]) for c in q.choices.all()],
+        )
+        for q in questions
+    ]

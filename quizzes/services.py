@@ -1,0 +1,339 @@
+"""Quiz attempts: starting, saving, submitting, grading, closing at the time limit, regrading.
+
+Every rule about attempts lives here; views, tasks and the admin call these functions.
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from courses import services as course_services
+from courses.models import Enrollment
+
+from . import grading
+from .models import (
+    CHOICE_KINDS,
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Question,
+    QuestionKind,
+    Quiz,
+)
+
+MAX_TEXT_ANSWER = 500
+FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
+
+
+class QuizError(Exception):
+    """A rule refused the request; the message is for the learner."""
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0
+    late: bool = False
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def _question_pool(quiz: Quiz) -> list[Question]:
+    return list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
+
+
+def attempt_start(
+    *, enrollment: Enrollment, quiz: Quiz, now: datetime | None = None, rng=None
+) -> Attempt:
+    """Start an attempt, or return the one already open.
+
+    The attempt limit holds under concurrent requests: the learner's enrollment row is locked
+    while attempts are counted, and the database allows one open attempt per quiz and learner
+    and one row per attempt number. An open attempt whose time ran out is closed and graded as
+    it stood at the deadline before a new one may start.
+    """
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    if quiz.course_id != enrollment.course_id:
+        raise QuizError(_("This quiz is not part of your course."))
+    if not enrollment.is_open:
+        raise QuizError(_("Enrol in the course to take its quizzes."))
+    try:
+        with transaction.atomic():
+            Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            open_attempt = (
+                Attempt.objects.select_for_update()
+                .filter(quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS)
+                .first()
+            )
+            if open_attempt is not None:
+                if not open_attempt.deadline_passed(now):
+                    return open_attempt
+                _finish(open_attempt, now=now)
+            used = Attempt.objects.filter(quiz=quiz, enrollment=enrollment).count()
+            if quiz.attempt_limit is not None and used >= quiz.attempt_limit:
+                raise QuizError(_("You have used all your attempts at this quiz."))
+            pool = _question_pool(quiz)
+            if not pool:
+                raise QuizError(_("This quiz has no questions yet."))
+            drawn = _draw(quiz, pool, rng)
+            return Attempt.objects.create(
+                quiz=quiz,
+                enrollment=enrollment,
+                number=used + 1,
+                started_at=now,
+                deadline=(
+                    now + timedelta(minutes=quiz.time_limit_minutes)
+                    if quiz.time_limit_minutes
+                    else None
+                ),
+                question_ids=[q.pk for q in drawn],
+                choice_order={str(q.pk): _choice_order(quiz, q, rng) for q in drawn},
+            )
+    except IntegrityError:
+        # A concurrent request started the attempt first; hand back that one.
+        existing = Attempt.objects.filter(
+            quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS
+        ).first()
+        if existing is None:
+            raise QuizError(_("You have used all your attempts at this quiz.")) from None
+        return existing
+
+
+def _draw(quiz: Quiz, pool: list[Question], rng) -> list[Question]:
+    count = quiz.questions_per_attempt
+    if count is not None and count < len(pool):
+        chosen = set(q.pk for q in rng.sample(pool, count))
+        drawn = [q for q in pool if q.pk in chosen]
+    else:
+        drawn = list(pool)
+    if quiz.shuffle_questions:
+        rng.shuffle(drawn)
+    return drawn
+
+
+def _choice_order(quiz: Quiz, question: Question, rng) -> list[int]:
+    ids = [c.pk for c in question.choices.all()]
+    if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
+        rng.shuffle(ids)
+    return ids
+
+
+def _parse_number(raw: str) -> Decimal:
+    cleaned = raw.strip().replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError from None
+    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+        raise ValueError
+    return value
+
+
+def _parse_answer(question: Question, allowed_choices: list[int], values: list[str]):
+    """The stored form of one answer, or a message saying what is wrong with it."""
+    values = [v for v in values if v.strip()]
+    if question.kind in CHOICE_KINDS:
+        chosen = []
+        for value in values:
+            if not value.strip().isdigit() or int(value) not in allowed_choices:
+                return None, _("That is not one of this question's choices.")
+            if int(value) not in chosen:
+                chosen.append(int(value))
+        if question.kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+            return None, _("Choose only one answer.")
+        return {"choice_ids": sorted(chosen), "text": "", "number": None}, None
+    text = values[0].strip() if values else ""
+    if question.kind == QuestionKind.SHORT_TEXT:
+        if len(text) > MAX_TEXT_ANSWER:
+            return None, _("Answers may be at most %(n)d characters.") % {"n": MAX_TEXT_ANSWER}
+        return {"choice_ids": [], "text": text, "number": None}, None
+    if not text:
+        return {"choice_ids": [], "text": "", "number": None}, None
+    try:
+        number = _parse_number(text)
+    except ValueError:
+        return None, _("Enter a number, such as 12 or 3.5.")
+    return {"choice_ids": [], "text": text[:MAX_TEXT_ANSWER], "number": number}, None
+
+
+def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> SaveResult:
+    result = SaveResult()
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "kind")
+    }
+    for question_id in attempt.question_ids:
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        values = list(data.get(f"q-{question_id}", []))
+        allowed = attempt.choice_order.get(str(question_id), [])
+        parsed, error = _parse_answer(question, allowed, values)
+        if error:
+            result.errors[question_id] = error
+            continue
+        Answer.objects.update_or_create(
+            attempt=attempt, question=question, defaults={**parsed, "saved_at": now}
+        )
+        result.saved += 1
+    return result
+
+
+def attempt_save(
+    *, attempt: Attempt, data: Mapping[str, list[str]], now: datetime | None = None
+) -> SaveResult:
+    """Save answers without submitting. ``data`` maps "q-<question id>" to the submitted values
+    (a QueryDict works). Only the attempt's own questions and choices are read; anything else
+    is ignored, and an answer that does not fit its question is refused with a message. After
+    the deadline nothing is saved."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != AttemptStatus.IN_PROGRESS:
+            raise QuizError(_("This attempt has already been submitted."))
+        if locked.deadline_passed(now):
+            return SaveResult(late=True)
+        return _save(locked, data, now)
+
+
+def attempt_submit(
+    *, attempt: Attempt, data: Mapping[str, list[str]] | None = None, now: datetime | None = None
+) -> tuple[Attempt, SaveResult]:
+    """Save the last answers (unless the time is up), grade the attempt and record the result.
+    An attempt is submitted once; passing a required quiz may complete the course."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != AttemptStatus.IN_PROGRESS:
+            raise QuizError(_("This attempt has already been submitted."))
+        saved = SaveResult(late=locked.deadline_passed(now))
+        if data is not None and not saved.late:
+            saved = _save(locked, data, now)
+        _finish(locked, now=now)
+    return locked, saved
+
+
+def _keys(question_ids: list[int]) -> dict[int, grading.QuestionKey]:
+    questions = Question.objects.filter(pk__in=question_ids).prefetch_related("choices")
+    return {q.pk: question_key(q) for q in questions}
+
+
+def question_key(question: Question) -> grading.QuestionKey:
+    choices = list(question.choices.all())
+    return grading.QuestionKey(
+        id=question.pk,
+        kind=question.kind,
+        points=question.points,
+        correct_choice_ids=frozenset(c.pk for c in choices if c.is_correct),
+        choice_ids=frozenset(c.pk for c in choices),
+        partial_credit=question.partial_credit,
+        accepted_answers=tuple(str(a) for a in (question.accepted_answers or [])),
+        numeric_answer=question.numeric_answer,
+        numeric_tolerance=question.numeric_tolerance or Decimal(0),
+    )
+
+
+def _grade(attempt: Attempt) -> grading.Result:
+    keys = _keys(attempt.question_ids)
+    answers = list(attempt.answers.all())
+    responses = {
+        a.question_id: grading.Response(
+            choice_ids=frozenset(a.choice_ids), text=a.text, number=a.number
+        )
+        for a in answers
+    }
+    ordered = [keys[qid] for qid in attempt.question_ids if qid in keys]
+    result = grading.grade(ordered, responses, pass_mark=attempt.quiz.pass_mark)
+    for answer in answers:
+        question_result = result.questions.get(answer.question_id)
+        if question_result is not None:
+            answer.points, answer.correct = question_result.points, question_result.correct
+    Answer.objects.bulk_update(answers, ["points", "correct"])
+    attempt.score, attempt.max_score = result.score, result.max_score
+    attempt.percent, attempt.passed = result.percent, result.passed
+    return result
+
+
+def _finish(attempt: Attempt, *, now: datetime) -> None:
+    """Grade and close an open attempt. Past the deadline it closes as it stood then."""
+    expired = attempt.deadline_passed(now)
+    _grade(attempt)
+    attempt.status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
+    attempt.submitted_at = attempt.deadline if expired else now
+    attempt.save(
+        update_fields=["status", "submitted_at", "score", "max_score", "percent", "passed"]
+    )
+    if attempt.passed:
+        course_services.enrollment_evaluate_completion(enrollment=attempt.enrollment)
+
+
+def attempts_close_expired(*, now: datetime | None = None) -> int:
+    """Close every open attempt whose time ran out, graded as it stood at its deadline; for
+    learners who never came back. Safe to run any number of times."""
+    now = now or timezone.now()
+    closed = 0
+    expired_ids = list(
+        Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for attempt_id in expired_ids:
+        with transaction.atomic():
+            attempt = (
+                Attempt.objects.select_for_update()
+                .select_related("quiz", "enrollment")
+                .get(pk=attempt_id)
+            )
+            if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_passed(now):
+                _finish(attempt, now=now)
+                closed += 1
+    return closed
+
+
+def quiz_regrade(*, quiz: Quiz, actor) -> dict:
+    """Grade every finished attempt of ``quiz`` again, after a question was corrected. Scores
+    and course completions follow the new grades; certificates already issued are not touched.
+    The regrade is recorded in the audit log with the scores that changed."""
+    changed = []
+    with transaction.atomic():
+        attempts = list(
+            Attempt.objects.select_for_update()
+            .filter(quiz=quiz, status__in=FINISHED)
+            .select_related("quiz", "enrollment")
+        )
+        for attempt in attempts:
+            before = (attempt.score, attempt.passed)
+            _grade(attempt)
+            attempt.save(update_fields=["score", "max_score", "percent", "passed"])
+            if before != (attempt.score, attempt.passed):
+                changed.append(
+                    {
+                        "attempt": attempt.pk,
+                        "old_score": str(before[0]),
+                        "new_score": str(attempt.score),
+                        "old_passed": before[1],
+                        "new_passed": attempt.passed,
+                    }
+                )
+        enrollment_ids = {a.enrollment_id for a in attempts}
+        completion_changes = 0
+        for enrollment in Enrollment.objects.filter(pk__in=enrollment_ids):
+            completion_changes += course_services.enrollment_recheck_completion(
+                enrollment=enrollment
+            )
+        audit_record(
+            actor=actor,
+            action="quiz.regrade",
+            target=quiz,
+            data={
+                "attempts": len(attempts),
+                "changed": changed,
+                "completion_changes": completion_changes,
+            },
+        )
+    return {"attempts": len(attempts), "changed": len(changed)}

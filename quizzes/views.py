@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses import selectors as course_selectors
+from courses.permissions import can_view_course
+
+from . import permissions, selectors, services
+from .models import Attempt, AttemptStatus
+
+
+def _course_and_quiz(request, slug, quiz_id):
+    course = course_selectors.course_by_slug(slug=slug)
+    if course is None:
+        raise Http404
+    enrollment = course_selectors.enrollment_for(user=request.user, course=course)
+    if not can_view_course(request.user, course, enrollment):
+        raise Http404
+    quiz = selectors.quiz_in_course(course=course, quiz_id=quiz_id)
+    if quiz is None:
+        raise Http404
+    quiz.course = course
+    return course, quiz, enrollment
+
+
+def _own_attempt(request, quiz, enrollment, attempt_id) -> Attempt:
+    """The learner's own attempt at this quiz; anybody else's is a 404."""
+    if enrollment is None:
+        raise Http404
+    attempt = (
+        Attempt.objects.select_related("quiz", "enrollment")
+        .filter(pk=attempt_id, quiz=quiz, enrollment=enrollment)
+        .first()
+    )
+    if attempt is None or not permissions.owns_attempt(request.user, attempt):
+        raise Http404
+    return attempt
+
+
+@login_required
+def quiz_detail(request, slug, quiz_id):
+    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
+    if not permissions.can_view_quiz(request.user, quiz, enrollment):
+        messages.info(request, _("Enrol in the course to take its quizzes."))
+        return redirect("courses:detail", slug=course.slug)
+    attempts = selectors.attempts_of(quiz=quiz, enrollment=enrollment)
+    used = len(attempts)
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "attempts": attempts,
+            "open_attempt": open_attempt,
+            "counted": selectors.counted_attempt(quiz, attempts),
+            "attempts_left": None if quiz.attempt_limit is None else quiz.attempt_limit - used,
+            "can_take": permissions.can_take_quiz(request.user, quiz, enrollment),
+            "can_grade": permissions.can_grade_quiz(request.user, quiz),
+            "question_count": quiz.questions.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request, slug, quiz_id):
+    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
+    if not permissions.can_take_quiz(request.user, quiz, enrollment):
+        raise Http404
+    try:
+        attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    except services.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect("quizzes:detail", slug=course.slug, quiz_id=quiz.pk)
+    return redirect("quizzes:attempt", slug=course.slug, quiz_id=quiz.pk, attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_take(request, slug, quiz_id, attempt_id):
+    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
+    attempt = _own_attempt(request, quiz, enrollment, attempt_id)
+    result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return redirect(*result_url)
+    now = timezone.now()
+    errors = {}
+    if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
+        try:
+            if submitting:
+                attempt, saved = services.attempt_submit(
+                    attempt=attempt, data=request.POST, now=now
+                )
+            else:
+                saved = services.attempt_save(attempt=attempt, data=request.POST, now=now)
+        except services.QuizError as exc:
+            messages.error(request, str(exc))
+            return redirect(*result_url)
+        if saved.late:
+            messages.warning(
+                request, _("The time limit had passed; answers sent after it were not counted.")
+            )
+        if submitting:
+            for error in saved.errors.values():
+                messages.warning(request, _("An answer was not saved: %(e)s") % {"e": error})
+            return redirect(*result_url)
+        if saved.late:
+            services.attempts_close_expired(now=now)
+            return redirect(*result_url)
+        errors = saved.errors
+        if not errors:
+            messages.success(request, _("Your answers are saved. You can continue later."))
+            return redirect("quizzes:attempt", course.slug, quiz.pk, attempt.pk)
+    elif attempt.deadline_passed(now):
+        services.attempts_close_expired(now=now)
+        return redirect(*result_url)
+    paper = selectors.attempt_paper(attempt)
+    for question in paper:
+        question.error = errors.get(question.id, "")
+    return render(
+        request,
+        "quizzes/attempt_take.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "attempt": attempt,
+            "paper": paper,
+            "errors": errors,
+            "seconds_left": (
+                max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None
+            ),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def attempt_result(request, slug, quiz_id, attempt_id):
+    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
+    attempt = _own_attempt(request, quiz, enrollment, attempt_id)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return redirect("quizzes:attempt", course.slug, quiz.pk, attempt.pk)
+    show_responses = permissions.can_see_responses(attempt)
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "attempt": attempt,
+            "enrollment": enrollment,
+            "show_responses": show_responses,
+            "show_solutions": permissions.can_see_solutions(attempt),
+            "review": selectors.attempt_review(attempt) if show_responses else [],
+        },
+    )
+
+
+@login_required
+def quiz_report(request, slug, quiz_id):
+    course, quiz, _enrollment = _course_and_quiz(request, slug, quiz_id)
+    if not permissions.can_grade_quiz(request.user, quiz):
+        raise Http404
+    return render(
+        request,
+        "quizzes/quiz_report.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "attempts": selectors.quiz_attempts_for_trainer(quiz=quiz),
+            "stats": selectors.quiz_question_stats(quiz=quiz),
+        },
+    )
+
+
+@login_required
+def attempt_review_for_trainer(request, slug, quiz_id, attempt_id):
+    course, quiz, _enrollment = _course_and_quiz(request, slug, quiz_id)
+    if not permissions.can_grade_quiz(request.user, quiz):
+        raise Http404
+    attempt = (
+        Attempt.objects.select_related("enrollment__user").filter(pk=attempt_id, quiz=quiz).first()
+    )
+    if attempt is None:
+        raise Http404
+    return render(
+        request,
+        "quizzes/attempt_review.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "attempt": attempt,
+            "review": selectors.attempt_review(attempt),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_regrade(request, slug, quiz_id):
+    course, quiz, _enrollment = _course_and_quiz(request, slug, quiz_id)
+    if not permissions.can_grade_quiz(request.user, quiz):
+        raise Http404
+    outcome = services.quiz_regrade(quiz=quiz, actor=request.user)
+    messages.success(
+        request,
+        _("Regraded %(attempts)d attempts; %(changed)d scores changed.") % outcome,
+    )
+    return redirect("quizzes:report", slug=course.slug, quiz_id=quiz.pk)
