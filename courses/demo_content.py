@@ -1,5 +1,6 @@
 """What ``manage.py seed_demo`` puts in a fresh database: an organisation tree, one person per
 role, twenty learners with names in every script the LMS supports, courses and enrolments.
+The courses' quizzes are in ``quizzes/demo_content.py``.
 
 Plain data only; ``courses/management/commands/seed_demo.py`` decides how it is written. Every
 row has a natural key here (unit code, e-mail, category slug, course slug, and the position of a
@@ -90,6 +91,9 @@ class DemoEnrolment:
     due_in_days: int | None = None
     # Required lessons finished, in course order; ``complete`` finishes all of them.
     lessons_done: int = 0
+    # Required quizzes passed, module quizzes in course order and then the final exam;
+    # ``complete`` passes all of them too. The quizzes are in ``quizzes/demo_content.py``.
+    quizzes_passed: int = 0
     complete: bool = False
 
 
@@ -1361,8 +1365,14 @@ ENROLMENTS = (
         due_in_days=30,
         lessons_done=1,
     ),
+    # Through the first module and its knowledge check, not yet at the final exam.
     DemoEnrolment(
-        demo_email("minji.lee"), E_GOVERNMENT.slug, assigned=True, due_in_days=45, lessons_done=4
+        demo_email("minji.lee"),
+        E_GOVERNMENT.slug,
+        assigned=True,
+        due_in_days=45,
+        lessons_done=4,
+        quizzes_passed=1,
     ),
     DemoEnrolment(demo_email("emily.carter"), E_GOVERNMENT.slug, complete=True),
     DemoEnrolment(demo_email("zarko.colic"), E_GOVERNMENT.slug),

@@ -63,12 +63,15 @@ def attempt_start(
         raise QuizError(_("This quiz is not part of your course."))
     if not enrollment.is_open:
         raise QuizError(_("Enrol in the course to take its quizzes."))
+    # Closing a timed-out attempt stands on its own, even when no new attempt may start.
+    _close_expired_attempt_of(enrollment=enrollment, quiz=quiz, now=now)
     try:
         with transaction.atomic():
             Enrollment.objects.select_for_update().get(pk=enrollment.pk)
             open_attempt = (
-                Attempt.objects.select_for_update()
+                Attempt.objects.select_for_update(of=("self",))
                 .filter(quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS)
+                .order_by("pk")
                 .first()
             )
             if open_attempt is not None:
@@ -103,6 +106,23 @@ def attempt_start(
         if existing is None:
             raise QuizError(_("You have used all your attempts at this quiz.")) from None
         return existing
+
+
+def _close_expired_attempt_of(*, enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:
+    with transaction.atomic():
+        expired = (
+            Attempt.objects.select_for_update(of=("self",))
+            .filter(
+                quiz=quiz,
+                enrollment=enrollment,
+                status=AttemptStatus.IN_PROGRESS,
+                deadline__lte=now,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if expired is not None:
+            _finish(expired, now=now)
 
 
 def _draw(quiz: Quiz, pool: list[Question], rng) -> list[Question]:
@@ -141,7 +161,8 @@ def _parse_answer(question: Question, allowed_choices: list[int], values: list[s
     if question.kind in CHOICE_KINDS:
         chosen = []
         for value in values:
-            if not value.strip().isdigit() or int(value) not in allowed_choices:
+            value = value.strip()
+            if not (value.isascii() and value.isdecimal()) or int(value) not in allowed_choices:
                 return None, _("That is not one of this question's choices.")
             if int(value) not in chosen:
                 chosen.append(int(value))
@@ -171,7 +192,9 @@ def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> Sav
         question = questions.get(question_id)
         if question is None:
             continue
-        values = list(data.get(f"q-{question_id}", []))
+        key = f"q-{question_id}"
+        # A QueryDict's get() gives only the last value; every value is wanted.
+        values = data.getlist(key) if hasattr(data, "getlist") else list(data.get(key, []))
         allowed = attempt.choice_order.get(str(question_id), [])
         parsed, error = _parse_answer(question, allowed, values)
         if error:
@@ -188,9 +211,10 @@ def attempt_save(
     *, attempt: Attempt, data: Mapping[str, list[str]], now: datetime | None = None
 ) -> SaveResult:
     """Save answers without submitting. ``data`` maps "q-<question id>" to the submitted values
-    (a QueryDict works). Only the attempt's own questions and choices are read; anything else
-    is ignored, and an answer that does not fit its question is refused with a message. After
-    the deadline nothing is saved."""
+    (a QueryDict works). ``data`` is the whole paper, as the attempt form posts it: a question
+    missing from it is saved as unanswered (an unticked checkbox sends nothing). Only the
+    attempt's own questions and choices are read; anything else is ignored, and an answer that
+    does not fit its question is refused with a message. After the deadline nothing is saved."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
@@ -285,7 +309,7 @@ def attempts_close_expired(*, now: datetime | None = None) -> int:
     for attempt_id in expired_ids:
         with transaction.atomic():
             attempt = (
-                Attempt.objects.select_for_update()
+                Attempt.objects.select_for_update(of=("self",))
                 .select_related("quiz", "enrollment")
                 .get(pk=attempt_id)
             )
@@ -302,9 +326,10 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
     changed = []
     with transaction.atomic():
         attempts = list(
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(quiz=quiz, status__in=FINISHED)
             .select_related("quiz", "enrollment")
+            .order_by("pk")
         )
         for attempt in attempts:
             before = (attempt.score, attempt.passed)

@@ -3,6 +3,7 @@ out of production."""
 
 import datetime
 import unicodedata
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -24,6 +25,19 @@ from courses.models import (
     EnrollmentStatus,
     Lesson,
 )
+from quizzes import grading
+from quizzes.models import (
+    CHOICE_KINDS,
+    Attempt,
+    AttemptStatus,
+    GradingPolicy,
+    PartialCredit,
+    QuestionKind,
+    Quiz,
+    ReviewPolicy,
+)
+from quizzes.selectors import required_quizzes_passed
+from quizzes.services import question_key
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +49,7 @@ ROLE_ACCOUNTS = {
 }
 DEMO_LEARNER = "learner@demo.lms.local"
 HR_OFFICER = "hr@demo.lms.local"
+QUIZ_COURSE = "e-government-services-for-citizens"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -78,6 +93,7 @@ def test_second_run_writes_nothing():
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
     assert writes == []
     assert row_counts() == counts
+    assert counts["quizzes.Quiz"] >= 2 and counts["quizzes.Attempt"] >= 1
     assert User.objects.get(pk=learner.pk).password == learner.password
     assert Enrollment.objects.get(pk=assigned.pk).due_date == assigned.due_date
     assert "nothing was changed" in output
@@ -231,3 +247,123 @@ def test_allow_production_seeds_anyway(settings):
     seed(allow_production=True)
 
     assert User.objects.filter(email=DEMO_LEARNER).exists()
+
+
+def demo_quizzes():
+    return Quiz.objects.filter(course__slug=QUIZ_COURSE).prefetch_related("questions__choices")
+
+
+def test_the_english_course_has_a_module_quiz_and_a_final_exam():
+    seed()
+
+    course = Course.objects.get(slug=QUIZ_COURSE)
+    check = Quiz.objects.get(course=course, module__isnull=False)
+    assert check.module.course == course
+    assert (check.pass_mark, check.attempt_limit, check.time_limit_minutes) == (60, None, None)
+    assert check.shuffle_choices and check.review_policy == ReviewPolicy.FULL
+    assert check.required_for_completion
+    exam = Quiz.objects.get(course=course, module=None)
+    assert exam.is_final_exam
+    assert (exam.pass_mark, exam.attempt_limit, exam.time_limit_minutes) == (70, 3, 15)
+    assert exam.shuffle_questions and exam.shuffle_choices
+    assert exam.grading_policy == GradingPolicy.HIGHEST
+    assert exam.review_policy == ReviewPolicy.RESPONSES
+    assert exam.required_for_completion
+
+
+def test_the_exam_draws_from_a_larger_pool():
+    seed()
+
+    exam = Quiz.objects.get(course__slug=QUIZ_COURSE, module=None)
+    assert exam.questions_per_attempt is not None
+    assert exam.questions.count() > exam.questions_per_attempt
+
+
+def test_the_demo_quizzes_use_every_kind_of_question_with_a_key_and_an_explanation():
+    seed()
+
+    questions = [q for quiz in demo_quizzes() for q in quiz.questions.all()]
+    assert {q.kind for q in questions} == set(QuestionKind.values)
+    for question in questions:
+        assert question.points > 0 and question.explanation, question
+        correct = [c for c in question.choices.all() if c.is_correct]
+        if question.kind in CHOICE_KINDS:
+            assert correct, question
+            if question.kind != QuestionKind.MULTIPLE:
+                assert len(correct) == 1, question
+        else:
+            assert not question.choices.exists(), question
+        if question.kind == QuestionKind.SHORT_TEXT:
+            assert question.accepted_answers, question
+        if question.kind == QuestionKind.NUMERIC:
+            assert question.numeric_answer is not None and question.numeric_tolerance > 0
+    assert any(
+        q.kind == QuestionKind.MULTIPLE and q.partial_credit == PartialCredit.PROPORTIONAL
+        for q in questions
+    )
+
+
+def test_short_answers_are_accepted_in_either_script():
+    seed()
+
+    short = [
+        q
+        for quiz in demo_quizzes()
+        for q in quiz.questions.all()
+        if q.kind == QuestionKind.SHORT_TEXT
+    ]
+    assert any(script_language(a) == "sr" for q in short for a in q.accepted_answers)
+    for question in short:
+        key = question_key(question)
+        for answer in question.accepted_answers:
+            assert grading.grade_question(key, grading.Response(text=answer)).correct, answer
+    exchange = next(q for q in short if "eZUP" in q.accepted_answers)
+    for typed in ("ezup", "еЗУП", "  EZUP "):
+        response = grading.Response(text=typed)
+        assert grading.grade_question(question_key(exchange), response).correct, typed
+
+
+def test_learners_who_completed_the_course_passed_its_quizzes_through_the_services():
+    seed()
+
+    completed = Enrollment.objects.filter(
+        course__slug=QUIZ_COURSE, status=EnrollmentStatus.COMPLETED
+    )
+    assert completed.exists()
+    for enrollment in completed:
+        assert required_quizzes_passed(enrollment)
+        attempts = Attempt.objects.filter(enrollment=enrollment)
+        assert attempts.count() == 2
+        assert all(a.status == AttemptStatus.SUBMITTED and a.passed for a in attempts)
+        assert all(a.answers.count() == len(a.question_ids) for a in attempts)
+    exam = Quiz.objects.get(course__slug=QUIZ_COURSE, module=None)
+    for attempt in Attempt.objects.filter(quiz=exam):
+        assert len(attempt.question_ids) == exam.questions_per_attempt
+        assert attempt.percent == Decimal(100)
+    # Part-way through: the first module's knowledge check passed, the exam still to come.
+    under_way = Enrollment.objects.get(user__email="minji.lee@demo.lms.local", course=exam.course)
+    assert under_way.status == EnrollmentStatus.ACTIVE
+    attempt = Attempt.objects.select_related("quiz").get(enrollment=under_way)
+    assert attempt.passed and attempt.quiz.module is not None
+
+
+def test_a_database_seeded_before_the_quizzes_gets_them_once():
+    seed()
+    # As if the first run had come before the demo had quizzes.
+    Quiz.objects.all().delete()
+    completed = set(
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).values_list("pk", flat=True)
+    )
+
+    output = seed()
+
+    assert "2 quizzes" in output
+    assert demo_quizzes().count() == 2
+    # Learning history made before stays as it was: nobody sits the new quizzes.
+    assert not Attempt.objects.exists()
+    assert completed == set(
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        seed()
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]

@@ -1,9 +1,13 @@
-"""``manage.py seed_demo``: an organisation, people, courses and enrolments to try the LMS with.
+"""``manage.py seed_demo``: an organisation, people, courses, quizzes and enrolments to try the
+LMS with.
 
-Rows are looked up by their natural keys (unit code, e-mail, category and course slug) and
-created only when missing. A row that already exists is left exactly as it is, so a second run
-writes nothing, a password someone changed stays changed, and what was done while trying the
-demo survives the next ``make run``. To start over, delete the database.
+Rows are looked up by their natural keys (unit code, e-mail, category and course slug, a quiz's
+course and title) and created only when missing. A row that already exists is left exactly as
+it is, so a second run writes nothing, a password someone changed stays changed, and what was
+done while trying the demo survives the next ``make run``. To start over, delete the database.
+
+A quiz is looked up on its own, so a database seeded before the demo had quizzes gets them on
+the next run; enrolments made back then keep their history and take no quiz.
 """
 
 import datetime
@@ -12,6 +16,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -32,6 +37,9 @@ from courses.services import (
     enrollment_create,
     lesson_complete,
 )
+from quizzes import demo_content as quiz_content
+from quizzes.models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
+from quizzes.services import QuizError, attempt_start, attempt_submit
 
 # Shared by every demo account and printed at the end of each run, which is why the command
 # refuses to run against a production database.
@@ -68,6 +76,7 @@ class Command(BaseCommand):
             people = self.seed_people(units)
             categories = self.seed_categories()
             courses = self.seed_courses(categories, trainer=people[demo_content.TRAINER.email])
+            self.seed_quizzes(courses)
             self.seed_enrolments(people, courses, assigner=people[demo_content.HR_OFFICER.email])
 
         self.write_summary()
@@ -172,10 +181,87 @@ class Command(BaseCommand):
             course_set_status(course=course, status=CourseStatus.PUBLISHED)
         return course
 
+    def seed_quizzes(self, courses: dict[str, Course]) -> None:
+        """The demo courses' quizzes. A quiz whose course already has one by that title is left
+        as it is, questions and all, even if it was edited since."""
+        specs = quiz_content.QUIZZES
+        existing = set(
+            Quiz.objects.filter(
+                course__in=[courses[spec.course_slug] for spec in specs]
+            ).values_list("course_id", "title")
+        )
+        for spec in specs:
+            course = courses[spec.course_slug]
+            if (course.pk, spec.title) in existing:
+                continue
+            module = None
+            if spec.module_position is not None:
+                module = course.modules.filter(position=spec.module_position).first()
+                if module is None:
+                    self.stderr.write(
+                        self.style.WARNING(
+                            f"Not adding the quiz {spec.title!r} to {course.slug}: the course "
+                            f"has no module at position {spec.module_position}."
+                        )
+                    )
+                    continue
+            self.create_quiz(spec, course=course, module=module)
+
+    def create_quiz(
+        self, spec: quiz_content.DemoQuiz, *, course: Course, module: Module | None
+    ) -> Quiz:
+        """Build a quiz with its questions and their choices."""
+        # As for lessons, there is no authoring service: the models validate themselves.
+        quiz = Quiz(
+            course=course,
+            module=module,
+            title=spec.title,
+            instructions=spec.instructions,
+            position=spec.position,
+            pass_mark=spec.pass_mark,
+            attempt_limit=spec.attempt_limit,
+            time_limit_minutes=spec.time_limit_minutes,
+            grading_policy=spec.grading_policy,
+            questions_per_attempt=spec.questions_per_attempt,
+            shuffle_questions=spec.shuffle_questions,
+            shuffle_choices=spec.shuffle_choices,
+            review_policy=spec.review_policy,
+            required_for_completion=spec.required_for_completion,
+        )
+        quiz.full_clean()
+        quiz.save()
+        self.created["quizzes"] += 1
+        for question_position, question_spec in enumerate(spec.questions, start=1):
+            question = Question(
+                quiz=quiz,
+                kind=question_spec.kind,
+                text=question_spec.text,
+                position=question_position,
+                points=question_spec.points,
+                explanation=question_spec.explanation,
+                partial_credit=question_spec.partial_credit,
+                accepted_answers=list(question_spec.accepted_answers),
+                numeric_answer=question_spec.numeric_answer,
+                numeric_tolerance=question_spec.numeric_tolerance,
+            )
+            question.full_clean()
+            question.save()
+            self.created["questions"] += 1
+            for choice_position, choice_spec in enumerate(question_spec.choices, start=1):
+                choice = Choice(
+                    question=question,
+                    text=choice_spec.text,
+                    is_correct=choice_spec.correct,
+                    position=choice_position,
+                )
+                choice.full_clean()
+                choice.save()
+        return quiz
+
     def seed_enrolments(
         self, people: dict[str, User], courses: dict[str, Course], *, assigner: User
     ) -> None:
-        """Enrol learners and record their progress through the course services.
+        """Enrol learners and record their progress through the course and quiz services.
 
         An enrolment that exists is someone's learning history and is not touched again: its
         due date stays the one computed on the first run, and its progress is what the learner
@@ -214,6 +300,40 @@ class Command(BaseCommand):
             for lesson in done:
                 lesson_complete(enrollment=enrollment, lesson=lesson)
                 self.created["lessons done"] += 1
+            if not (spec.complete or spec.quizzes_passed):
+                continue
+            # Module quizzes in course order, then the final exam; in a course with required
+            # quizzes, passing the last of them is what completes the enrolment.
+            quizzes = Quiz.objects.filter(course=course, required_for_completion=True).order_by(
+                F("module__position").asc(nulls_last=True), "position", "pk"
+            )
+            for quiz in quizzes if spec.complete else quizzes[: spec.quizzes_passed]:
+                self.pass_quiz(enrollment, quiz)
+
+    def pass_quiz(self, enrollment: Enrollment, quiz: Quiz) -> None:
+        """Sit ``quiz`` as the learner would, through the quiz services, answering every
+        question on the paper drawn for the attempt correctly."""
+        try:
+            attempt = attempt_start(enrollment=enrollment, quiz=quiz)
+            paper = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices")
+            answers = {f"q-{question.pk}": correct_answer(question) for question in paper}
+            attempt, _saved = attempt_submit(attempt=attempt, data=answers)
+        except QuizError as error:
+            # Someone changed the quiz while trying the demo; the rest still seeds.
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{enrollment.user.email} could not take {quiz.title!r}: {error}"
+                )
+            )
+            return
+        self.created["quiz attempts"] += 1
+        if not attempt.passed:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{enrollment.user.email} did not pass {quiz.title!r} "
+                    f"({attempt.percent}%); has the quiz been edited?"
+                )
+            )
 
     def write_summary(self) -> None:
         """One line saying what this run added, or that there was nothing to add."""
@@ -253,3 +373,15 @@ class Command(BaseCommand):
             "Anywhere else it is on by default: the trainer, HR officer and administrator set up\n"
             "an authenticator app at their first sign-in."
         )
+
+
+def correct_answer(question: Question) -> list[str]:
+    """The values a learner would submit for ``question`` to get it right, in the form the
+    attempt form posts them: choice ids, the first accepted text, or the correct number."""
+    if question.kind in CHOICE_KINDS:
+        return [str(choice.pk) for choice in question.choices.all() if choice.is_correct]
+    if question.kind == QuestionKind.SHORT_TEXT:
+        return [str(question.accepted_answers[0])] if question.accepted_answers else []
+    if question.numeric_answer is None:
+        return []
+    return [format(question.numeric_answer.normalize(), "f")]

@@ -1,0 +1,159 @@
+"""Attempt limits and single submission hold under real concurrent connections to PostgreSQL."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from courses.models import Enrollment
+from quizzes import services
+from quizzes.models import Answer, Attempt, AttemptStatus, Quiz
+from tests.factories import EnrollmentFactory
+from tests.quizzes.factories import correct_answers, quiz_with_every_kind, wrong_answers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(calls) -> tuple[list, list]:
+    """Run each call in its own thread and connection, released together by a barrier.
+    Returns the values and QuizErrors in call order, and any other exception."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+    unexpected = []
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except services.QuizError as exc:
+            outcomes[index] = exc
+        except Exception as exc:  # a failure in a thread must fail the test
+            unexpected.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return outcomes, unexpected
+
+
+def start_call(enrollment_id: int, quiz_id: int):
+    """Each thread loads its own rows, as separate requests would."""
+
+    def call():
+        return services.attempt_start(
+            enrollment=Enrollment.objects.get(pk=enrollment_id), quiz=Quiz.objects.get(pk=quiz_id)
+        )
+
+    return call
+
+
+def test_two_starts_at_a_limit_of_one_create_one_attempt():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course, attempt_limit=1)
+
+    outcomes, unexpected = run_together([start_call(enrollment.pk, quiz.pk)] * 2)
+
+    assert unexpected == []
+    attempt = Attempt.objects.get(quiz=quiz, enrollment=enrollment)
+    assert attempt.number == 1
+    started = [o for o in outcomes if isinstance(o, Attempt)]
+    assert started, outcomes
+    assert all(o.pk == attempt.pk for o in started)
+    assert all(isinstance(o, Attempt | services.QuizError) for o in outcomes)
+
+
+def test_four_starts_with_one_attempt_left_create_at_most_one():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course, attempt_limit=2)
+    first = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    services.attempt_submit(attempt=first, data=wrong_answers(quiz))
+
+    outcomes, unexpected = run_together([start_call(enrollment.pk, quiz.pk)] * 4)
+
+    assert unexpected == []
+    new = Attempt.objects.filter(quiz=quiz, enrollment=enrollment).exclude(pk=first.pk)
+    assert new.count() == 1
+    second = new.get()
+    assert (second.number, second.status) == (2, AttemptStatus.IN_PROGRESS)
+    started = [o for o in outcomes if isinstance(o, Attempt)]
+    assert started, outcomes
+    assert all(o.pk == second.pk for o in started)
+
+
+def test_two_submits_of_one_attempt_grade_it_once():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    base = timezone.now()
+    tries = {
+        "right": (correct_answers(quiz), base + timedelta(seconds=1), Decimal(10)),
+        "wrong": (wrong_answers(quiz), base + timedelta(seconds=2), Decimal(0)),
+    }
+
+    def submit_call(data, now):
+        def call():
+            return services.attempt_submit(
+                attempt=Attempt.objects.get(pk=attempt.pk), data=data, now=now
+            )
+
+        return call
+
+    outcomes, unexpected = run_together([submit_call(d, now) for d, now, _ in tries.values()])
+
+    assert unexpected == []
+    errors = [o for o in outcomes if isinstance(o, services.QuizError)]
+    assert len(errors) == 1, outcomes
+    (winner,) = [name for name, o in zip(tries, outcomes, strict=True) if isinstance(o, tuple)]
+    _data, now, score = tries[winner]
+    attempt.refresh_from_db()
+    # Everything stored is the winner's: its time, its answers, its score.
+    assert attempt.status == AttemptStatus.SUBMITTED
+    assert attempt.submitted_at == now
+    assert (attempt.score, attempt.max_score) == (score, Decimal(10))
+    answers = Answer.objects.filter(attempt=attempt)
+    assert answers.count() == len(attempt.question_ids)
+    assert {a.correct for a in answers} == {winner == "right"}
+    assert {a.saved_at for a in answers} == {now}
+
+
+def test_closing_at_the_deadline_and_a_late_submit_close_the_attempt_once():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course, time_limit_minutes=10)
+    attempt = services.attempt_start(
+        enrollment=enrollment, quiz=quiz, now=timezone.now() - timedelta(minutes=30)
+    )
+
+    def late_submit():
+        return services.attempt_submit(
+            attempt=Attempt.objects.get(pk=attempt.pk), data=correct_answers(quiz)
+        )
+
+    outcomes, unexpected = run_together([services.attempts_close_expired, late_submit])
+
+    assert unexpected == []
+    closed, submitted = outcomes
+    assert (closed == 1) != isinstance(submitted, tuple), outcomes
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED
+    assert attempt.submitted_at == attempt.deadline
+    assert attempt.score == 0
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_regrade_runs_on_postgresql():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    services.attempt_submit(attempt=attempt, data=correct_answers(quiz))
+
+    outcome = services.quiz_regrade(quiz=quiz, actor=None)
+
+    assert outcome == {"attempts": 1, "changed": 0}
