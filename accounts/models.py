@@ -117,6 +117,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Whether the user can open the administration site."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Whether one of the user's roles is privileged (trainer, HR, administrator), so the MFA
+    # rule can be checked on every request without reading the user's groups. Only
+    # accounts.services.user_set_roles writes it.
+    has_privileged_role = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

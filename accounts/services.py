@@ -7,7 +7,7 @@ from django.db import transaction
 
 from .models import PATH_STEP, OrgUnit, User
 from .permissions import forget_roles
-from .roles import Role
+from .roles import PRIVILEGED_ROLES, Role
 
 
 def _path_for(unit: OrgUnit) -> str:
@@ -66,7 +66,8 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> User:
         is_admin = Role.ADMINISTRATOR in roles
         user.is_staff = is_admin
         user.is_superuser = is_admin
-        user.save(update_fields=["is_staff", "is_superuser"])
+        user.has_privileged_role = bool(roles & PRIVILEGED_ROLES)
+        user.save(update_fields=["is_staff", "is_superuser", "has_privileged_role"])
     forget_roles(user)
     return user
 

@@ -17,6 +17,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
+
 from .models import (
     Attachment,
     Category,
@@ -68,13 +70,26 @@ def _required_lessons_done(enrollment_ref: str) -> Subquery:
     return Coalesce(Subquery(done, output_field=IntegerField()), 0)
 
 
+def _trainer_names() -> QuerySet:
+    return User.objects.only("id", "full_name", "email").order_by("full_name", "email")
+
+
 def catalogue_courses(*, query: str = "", category: str = "", language: str = "") -> QuerySet:
     """Published courses matching the search words (any script) and filters."""
+    # A correlated count runs only for the rows on the page and keeps the paginator's COUNT plain.
+    lesson_count = (
+        Lesson.objects.filter(course=OuterRef("pk"))
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     courses = (
         Course.objects.filter(status=CourseStatus.PUBLISHED)
         .select_related("category")
-        .prefetch_related("trainers")
-        .annotate(lesson_count=Count("lessons", distinct=True))
+        .defer("description", "description_html", "search_text")
+        .prefetch_related(Prefetch("trainers", queryset=_trainer_names()))
+        .annotate(lesson_count=Coalesce(Subquery(lesson_count, output_field=IntegerField()), 0))
         .order_by("title", "pk")
     )
     for word in search_form(query).split():
@@ -92,14 +107,19 @@ def catalogue_categories() -> QuerySet:
 
 def course_by_slug(*, slug: str) -> Course | None:
     """The course with its trainers and its modules and lessons in order, or None."""
-    lessons = Lesson.objects.order_by("position", "pk")
+    # The contents list shows titles; the lesson being read is loaded on its own with its body.
+    lessons = Lesson.objects.order_by("position", "pk").defer("body", "body_html")
     # Quizzes come by their relation names, so this app does not import the quizzes app.
     modules = Module.objects.order_by("position", "pk").prefetch_related(
         Prefetch("lessons", queryset=lessons), "quizzes"
     )
     return (
         Course.objects.select_related("category")
-        .prefetch_related("trainers", Prefetch("modules", queryset=modules), "quizzes")
+        .prefetch_related(
+            Prefetch("trainers", queryset=_trainer_names()),
+            Prefetch("modules", queryset=modules),
+            "quizzes",
+        )
         .filter(slug=slug)
         .first()
     )

@@ -1,13 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import cache as catalogue_cache
 from . import permissions, selectors, services
 from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
@@ -24,17 +28,23 @@ def _visible_course_or_404(request, slug):
 
 
 def catalogue(request):
-    categories = list(selectors.catalogue_categories())
-    form = CatalogueFilterForm(request.GET, categories=categories)
-    courses = selectors.catalogue_courses(**form.filters())
-    page = Paginator(courses, settings.LMS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "courses/catalogue.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
-    )
+    key = catalogue_cache.catalogue_key(language=get_language(), params=request.GET)
+    content = cache.get(key)
+    if content is None:
+        categories = list(selectors.catalogue_categories())
+        form = CatalogueFilterForm(request.GET, categories=categories)
+        courses = selectors.catalogue_courses(**form.filters())
+        paginator = Paginator(courses, settings.LMS_CATALOGUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        content = render_to_string(
+            "courses/_catalogue_content.html",
+            {"form": form, "page": page, "query_string": query.urlencode()},
+            request=request,
+        )
+        cache.set(key, content, catalogue_cache.CATALOGUE_TTL)
+    return render(request, "courses/catalogue.html", {"content": content})
 
 
 def course_detail(request, slug):

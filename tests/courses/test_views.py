@@ -271,3 +271,33 @@ def test_attachment_download_needs_enrolment(learner_client, learner):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 checklist"
     assert learner_client.get(reverse("courses:attachment", args=[424242])).status_code == 404
+
+
+def test_catalogue_is_served_from_cache_until_the_catalogue_changes(
+    client, django_assert_max_num_queries
+):
+    course = CourseFactory(title="Cached course")
+    first = client.get(reverse("courses:catalogue"))
+    assert '<ul class="course-grid">' in first.text
+    # The second view of the same page reads the cache instead of the courses.
+    with django_assert_max_num_queries(2):
+        again = client.get(reverse("courses:catalogue"))
+    assert '<ul class="course-grid">' in again.text
+    assert "Cached course" in again.text
+
+    course.title = "Renamed course"
+    course.save()
+    assert "Renamed course" in client.get(reverse("courses:catalogue")).text
+
+
+def test_catalogue_cache_is_kept_apart_per_language_and_query(client):
+    CourseFactory(title="Security basics")
+    CourseFactory(title="Records")
+    searched = client.get(reverse("courses:catalogue"), {"q": "security"})
+    assert "Records" not in searched.text
+    everything = client.get(reverse("courses:catalogue"))
+    assert "Records" in everything.text
+    client.post(reverse("set_language"), {"language": "sr"})
+    in_serbian = client.get(reverse("courses:catalogue"))
+    assert '<html lang="sr">' in in_serbian.text
+    assert "Records" in in_serbian.text
