@@ -105,21 +105,21 @@ def catalogue_categories() -> QuerySet:
     return Category.objects.filter(courses__status=CourseStatus.PUBLISHED).distinct()
 
 
-def course_by_slug(*, slug: str) -> Course | None:
-    """The course with its trainers and its modules and lessons in order, or None."""
+def course_by_slug(*, slug: str, with_quizzes: bool = True) -> Course | None:
+    """The course with its trainers and its modules and lessons in order, or None. Pages that
+    do not list quizzes leave them out."""
     # The contents list shows titles; the lesson being read is loaded on its own with its body.
     lessons = Lesson.objects.order_by("position", "pk").defer("body", "body_html")
-    # Quizzes come by their relation names, so this app does not import the quizzes app.
-    modules = Module.objects.order_by("position", "pk").prefetch_related(
-        Prefetch("lessons", queryset=lessons), "quizzes"
-    )
+    module_prefetches = [Prefetch("lessons", queryset=lessons)]
+    course_prefetches = [Prefetch("trainers", queryset=_trainer_names())]
+    if with_quizzes:
+        # Quizzes come by their relation names, so this app does not import the quizzes app.
+        module_prefetches.append("quizzes")
+        course_prefetches.append("quizzes")
+    modules = Module.objects.order_by("position", "pk").prefetch_related(*module_prefetches)
     return (
         Course.objects.select_related("category")
-        .prefetch_related(
-            Prefetch("trainers", queryset=_trainer_names()),
-            Prefetch("modules", queryset=modules),
-            "quizzes",
-        )
+        .prefetch_related(*course_prefetches, Prefetch("modules", queryset=modules))
         .filter(slug=slug)
         .first()
     )

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
 
 
-def _visible_course_or_404(request, slug):
-    course = selectors.course_by_slug(slug=slug)
+def _visible_course_or_404(request, slug, *, with_quizzes=False):
+    course = selectors.course_by_slug(slug=slug, with_quizzes=with_quizzes)
     if course is None:
         raise Http404
     enrollment = selectors.enrollment_for(user=request.user, course=course)
@@ -48,7 +49,7 @@ def catalogue(request):
 
 
 def course_detail(request, slug):
-    course, enrollment = _visible_course_or_404(request, slug)
+    course, enrollment = _visible_course_or_404(request, slug, with_quizzes=True)
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
     return render(
         request,
@@ -120,6 +121,8 @@ def lesson_detail(request, slug, lesson_id):
             "done_ids": done_ids,
             "is_done": lesson.pk in done_ids,
             "can_mark_done": permissions.can_mark_lesson_done(request.user, enrollment),
+            # One reversal for the whole contents list instead of one per lesson.
+            "lessons_url": reverse("courses:detail", args=[course.slug]) + "lessons/",
             "previous_lesson": lessons[index - 1] if index > 0 else None,
             "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
             "progress": selectors.course_progress(

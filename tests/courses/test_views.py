@@ -301,3 +301,14 @@ def test_catalogue_cache_is_kept_apart_per_language_and_query(client):
     in_serbian = client.get(reverse("courses:catalogue"))
     assert '<html lang="sr">' in in_serbian.text
     assert "Records" in in_serbian.text
+
+
+def test_lesson_contents_links_open_each_lesson(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=2, modules=2)
+    EnrollmentFactory(user=learner, course=course)
+    first = course.lessons.order_by("module__position", "position").first()
+    page = learner_client.get(reverse("courses:lesson", args=[course.slug, first.pk]))
+    for lesson in course.lessons.all():
+        url = reverse("courses:lesson", args=[course.slug, lesson.pk])
+        assert f'href="{url}"' in page.text
+        assert learner_client.get(url).status_code == 200
