@@ -28,3 +28,9 @@ def catalogue_key(*, language: str, params) -> str:
     query = "&".join(f"{k}={v}" for k, values in sorted(params.lists()) for v in values)
     digest = hashlib.sha256(f"{language}|{query}".encode()).hexdigest()[:32]
     return f"courses:catalogue:{catalogue_version()}:{digest}"
+
+
+def course_cache_key(slug: str) -> str:
+    """A course's contents (modules and lesson titles), shared by its lesson pages."""
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
+    return f"courses:course:{catalogue_version()}:{digest}"

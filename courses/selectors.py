@@ -3,6 +3,7 @@ the same number of queries however many courses, lessons or enrollments there ar
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -19,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
+from .cache import CATALOGUE_TTL, course_cache_key
 from .models import (
     Attachment,
     Category,
@@ -107,7 +109,20 @@ def catalogue_categories() -> QuerySet:
 
 def course_by_slug(*, slug: str, with_quizzes: bool = True) -> Course | None:
     """The course with its trainers and its modules and lessons in order, or None. Pages that
-    do not list quizzes leave them out."""
+    do not list quizzes leave them out and get the course from the shared cache, which any
+    change to a course, module or lesson makes stale."""
+    if not with_quizzes:
+        key = course_cache_key(slug)
+        course = cache.get(key)
+        if course is None:
+            course = _load_course(slug=slug, with_quizzes=False)
+            if course is not None:
+                cache.set(key, course, CATALOGUE_TTL)
+        return course
+    return _load_course(slug=slug, with_quizzes=True)
+
+
+def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
     # The contents list shows titles; the lesson being read is loaded on its own with its body.
     lessons = Lesson.objects.order_by("position", "pk").defer("body", "body_html")
     module_prefetches = [Prefetch("lessons", queryset=lessons)]

@@ -312,3 +312,17 @@ def test_lesson_contents_links_open_each_lesson(learner_client, learner):
         url = reverse("courses:lesson", args=[course.slug, lesson.pk])
         assert f'href="{url}"' in page.text
         assert learner_client.get(url).status_code == 200
+
+
+def test_lesson_page_shows_contents_edits_at_once(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=2, modules=1)
+    EnrollmentFactory(user=learner, course=course)
+    first, second = course.lessons.order_by("position")
+    url = reverse("courses:lesson", args=[course.slug, first.pk])
+    assert second.title in learner_client.get(url).text
+    second.title = "Retitled lesson"
+    second.save()
+    assert "Retitled lesson" in learner_client.get(url).text
+    course.status = CourseStatus.DRAFT
+    course.save()
+    assert learner_client.get(url).status_code == 404
