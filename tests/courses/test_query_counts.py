@@ -1,8 +1,6 @@
 """List and learner pages run the same number of queries at 5 and at 50 rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses import services
@@ -14,25 +12,16 @@ from tests.factories import (
     UserFactory,
     course_with_lessons,
 )
+from tests.query_counts import assert_query_count, count_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _assert_constant(client, django_assert_num_queries, url, grow):
     grow(5)
-    at_five = _count(client, url)
+    at_five = count_queries(client, url)
     grow(45)
-    # django_assert_num_queries prints every query when the count differs.
-    with django_assert_num_queries(at_five):
-        response = client.get(url)
-    assert response.status_code == 200
+    assert_query_count(client, django_assert_num_queries, url, at_five)
 
 
 def test_catalogue(client, django_assert_num_queries, settings):

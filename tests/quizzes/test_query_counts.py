@@ -4,8 +4,6 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -18,6 +16,7 @@ from tests.factories import (
     UserFactory,
     give_totp,
 )
+from tests.query_counts import assert_query_count, count_queries
 from tests.quizzes.factories import (
     QuestionFactory,
     QuizFactory,
@@ -29,19 +28,9 @@ from tests.quizzes.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _assert_same(client, django_assert_num_queries, small_url, large_url):
-    at_five = _count(client, small_url)
-    # django_assert_num_queries prints every query when the count differs.
-    with django_assert_num_queries(at_five):
-        response = client.get(large_url)
-    assert response.status_code == 200
+    at_five = count_queries(client, small_url)
+    assert_query_count(client, django_assert_num_queries, large_url, at_five)
 
 
 def add_questions(quiz: Quiz, n: int, positions=None) -> None:
@@ -138,11 +127,9 @@ def test_quiz_page(learner_client, enrollment, django_assert_num_queries):
             answered_attempt(enrollment, quiz, submit=True)
 
     grow(5)
-    at_five = _count(learner_client, url)
+    at_five = count_queries(learner_client, url)
     grow(45)
-    with django_assert_num_queries(at_five):
-        response = learner_client.get(url)
-    assert response.status_code == 200
+    assert_query_count(learner_client, django_assert_num_queries, url, at_five)
     assert quiz.attempts.count() == 50
 
 
@@ -160,9 +147,7 @@ def test_trainer_report(trainer_client, course, django_assert_num_queries):
             answered_attempt(enrollment, quiz, submit=bool(i % 4))
 
     grow(5)
-    at_five = _count(trainer_client, url)
+    at_five = count_queries(trainer_client, url)
     grow(45)
-    with django_assert_num_queries(at_five):
-        response = trainer_client.get(url)
-    assert response.status_code == 200
+    assert_query_count(trainer_client, django_assert_num_queries, url, at_five)
     assert quiz.attempts.count() == 50
