@@ -184,10 +184,13 @@ def _parse_answer(question: Question, allowed_choices: list[int], values: list[s
 
 
 def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> SaveResult:
+    """Store the paper's answers in a fixed number of queries, however many questions."""
     result = SaveResult()
     questions = {
         q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "kind")
     }
+    existing = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    to_create, to_update = [], []
     for question_id in attempt.question_ids:
         question = questions.get(question_id)
         if question is None:
@@ -200,10 +203,17 @@ def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> Sav
         if error:
             result.errors[question_id] = error
             continue
-        Answer.objects.update_or_create(
-            attempt=attempt, question=question, defaults={**parsed, "saved_at": now}
-        )
+        answer = existing.get(question_id)
+        if answer is None:
+            to_create.append(Answer(attempt=attempt, question=question, saved_at=now, **parsed))
+        else:
+            for field_name, value in parsed.items():
+                setattr(answer, field_name, value)
+            answer.saved_at = now
+            to_update.append(answer)
         result.saved += 1
+    Answer.objects.bulk_create(to_create)
+    Answer.objects.bulk_update(to_update, ["choice_ids", "text", "number", "saved_at"])
     return result
 
 

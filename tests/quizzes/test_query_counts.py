@@ -151,3 +151,24 @@ def test_trainer_report(trainer_client, course, django_assert_num_queries):
     grow(45)
     assert_query_count(trainer_client, django_assert_num_queries, url, at_five)
     assert quiz.attempts.count() == 50
+
+
+def _saves_and_submit_queries(n) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A course and learner of its own, so both papers are graded in the same situation.
+    enrollment = EnrollmentFactory(course=CourseFactory())
+    quiz = QuizFactory(course=enrollment.course)
+    add_questions(quiz, n)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    answers = correct_answers(quiz)
+    with CaptureQueriesContext(connection) as first_save:
+        services.attempt_save(attempt=attempt, data=answers)
+    with CaptureQueriesContext(connection) as submit:
+        services.attempt_submit(attempt=attempt, data=answers)
+    return len(first_save.captured_queries), len(submit.captured_queries)
+
+
+def test_saving_and_submitting_a_paper_do_not_grow_with_its_questions(db):
+    assert _saves_and_submit_queries(5) == _saves_and_submit_queries(50)
