@@ -189,8 +189,7 @@ def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> Sav
     questions = {
         q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "kind")
     }
-    existing = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-    to_create, to_update = [], []
+    rows = []
     for question_id in attempt.question_ids:
         question = questions.get(question_id)
         if question is None:
@@ -203,17 +202,15 @@ def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> Sav
         if error:
             result.errors[question_id] = error
             continue
-        answer = existing.get(question_id)
-        if answer is None:
-            to_create.append(Answer(attempt=attempt, question=question, saved_at=now, **parsed))
-        else:
-            for field_name, value in parsed.items():
-                setattr(answer, field_name, value)
-            answer.saved_at = now
-            to_update.append(answer)
+        rows.append(Answer(attempt=attempt, question=question, saved_at=now, **parsed))
         result.saved += 1
-    Answer.objects.bulk_create(to_create)
-    Answer.objects.bulk_update(to_update, ["choice_ids", "text", "number", "saved_at"])
+    # One INSERT ... ON CONFLICT: new answers are added, earlier ones replaced.
+    Answer.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["choice_ids", "text", "number", "saved_at"],
+    )
     return result
 
 

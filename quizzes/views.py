@@ -14,7 +14,7 @@ from .models import Attempt, AttemptStatus
 
 
 def _course_and_quiz(request, slug, quiz_id):
-    course = course_selectors.course_by_slug(slug=slug)
+    course = course_selectors.course_by_slug(slug=slug, with_quizzes=False)
     if course is None:
         raise Http404
     enrollment = course_selectors.enrollment_for(user=request.user, course=course)
