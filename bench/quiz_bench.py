@@ -49,11 +49,13 @@ from run_bench import (
     Target,
     django_env,
     free_port,
+    latency_percentiles,
     machine,
     measure,
     reset_database,
     reset_redis,
     run_step,
+    run_threads,
     server_version,
     start_gunicorn,
     stop_gunicorn,
@@ -943,27 +945,13 @@ class PostClient:
             if conn is not None:
                 conn.close()
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=worker) for _ in range(options.concurrency)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
-        latencies.sort()
-
-        def percentile(p: float) -> str:
-            if not latencies:
-                return "?"
-            return f"{1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]:.2f}ms"
-
+        elapsed = run_threads(worker, options.concurrency)
         result = {
             "rps": len(latencies) / elapsed,
             "requests": len(latencies),
             "non_2xx": 0,  # unexpected responses are reported by PostClient
             "errors": len(errors),
-            "latency_p50": percentile(0.5),
-            "latency_p99": percentile(0.99),
+            **latency_percentiles(latencies),
         }
         stats = {
             "issued": state["issued"],

@@ -368,6 +368,29 @@ def wrk_run(
     }
 
 
+def run_threads(worker, count: int) -> float:
+    """Run ``count`` threads of ``worker`` to the end; the seconds they took."""
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
+
+
+def latency_percentiles(latencies: list[float]) -> dict:
+    """p50 and p99 of request latencies in seconds, formatted like wrk's."""
+    ordered = sorted(latencies)
+
+    def percentile(p: float) -> str:
+        if not ordered:
+            return "?"
+        return f"{1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]:.2f}ms"
+
+    return {"latency_p50": percentile(0.50), "latency_p99": percentile(0.99)}
+
+
 def python_run(port: int, target: Target, headers: dict, options, seconds: float) -> dict:
     """Threads with keep-alive HTTP/1.1 connections, reconnecting when the server closes."""
     stop_at = time.monotonic() + seconds
@@ -407,26 +430,8 @@ def python_run(port: int, target: Target, headers: dict, options, seconds: float
             totals["errors"] += errors
             latencies.extend(mine)
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(options.concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    latencies.sort()
-
-    def percentile(p: float) -> str:
-        if not latencies:
-            return "?"
-        return f"{1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]:.2f}ms"
-
-    return {
-        "rps": totals["requests"] / elapsed,
-        **totals,
-        "latency_p50": percentile(0.50),
-        "latency_p99": percentile(0.99),
-    }
+    elapsed = run_threads(worker, options.concurrency)
+    return {"rps": totals["requests"] / elapsed, **totals, **latency_percentiles(latencies)}
 
 
 def measure_once(port: int, target: Target, headers: dict, options, client, meter) -> dict:
