@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format integration e2e ci-test bench clean worker beat
+.PHONY: run test lint format integration e2e ci-test bench clean worker beat messages check-messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A lms beat --loglevel=info
+
+# Extract strings (needs GNU gettext), write sr_Latn from sr, compile every .mo (docs/translation.md).
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py update
+
+check-messages: $(STAMP)
+	$(BIN)/python scripts/messages.py check
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
