@@ -1,0 +1,60 @@
+"""axe-core in the browser tier: load the pinned package, run WCAG 2.1 A/AA rules, report.
+
+axe is handed to the page through ``page.evaluate`` (the DevTools protocol), not as a
+``<script>`` element, so a strict Content-Security-Policy (``script-src 'self'``) on the site
+does not block it; ``tests/e2e/test_accessibility.py`` proves that against such a header.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from tests.conftest import require_service
+
+AXE_DIR = Path(__file__).parent / "axe"
+AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+# WCAG 2.0 and 2.1, levels A and AA: the rules the site promises to meet.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+@cache
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        require_service(f"axe-core at {AXE_SCRIPT} (run `npm ci` in {AXE_DIR})")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe on the page as it stands and return its violations (an empty list is a pass)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    return page.evaluate(
+        """tags => axe.run(document, {
+            runOnly: {type: 'tag', values: tags},
+            resultTypes: ['violations'],
+        }).then(results => results.violations.map(v => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({
+                target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(', '),
+                summary: n.failureSummary,
+            })),
+        })))""",
+        list(WCAG_TAGS),
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One readable block per rule: id, impact, what to do, and where, one selector a line."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}")
+            lines.extend(f"      {line.strip()}" for line in (node["summary"] or "").splitlines())
+    return "\n".join(lines)
