@@ -21,6 +21,7 @@ from courses.models import Course, Enrollment, EnrollmentSource, Lesson
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz, ReviewPolicy
 from tests.factories import (
+    PASSWORD,
     CategoryFactory,
     CourseFactory,
     LessonFactory,
@@ -73,14 +74,19 @@ class Page:
     then: Callable[[object, Site], None] | None = None
 
 
-def _submit(page, fields: dict[str, str]) -> None:
+def _submit(page, fields: dict[str, str], *, errors: bool = True) -> None:
     """Fill the named fields, send the form with Enter in the last one and wait for the errors
-    the page must then show."""
+    the page must then show (or make sure it shows none)."""
     for name, value in fields.items():
         page.locator(f"main [name={name}]").fill(value)
     with page.expect_navigation():
         page.locator(f"main [name={name}]").press("Enter")
-    expect(page.locator("main .errorlist").first).to_be_visible()
+    expect(page.locator("main .errorlist")).to_have_count(1 if errors else 0)
+
+
+def _confirm_password(page, site: Site) -> None:
+    _submit(page, {"password": PASSWORD}, errors=False)
+    expect(page.locator("main [name=code]")).to_be_visible()
 
 
 def _wrong_password(page, site: Site) -> None:
@@ -138,6 +144,14 @@ PAGES = (
     Page("password-change", LEARNER, lambda s: reverse("account_change_password")),
     Page("email-addresses", LEARNER, lambda s: reverse("account_email")),
     Page("two-factor", LEARNER, lambda s: reverse("mfa_index")),
+    # Setting up an authenticator asks for the password again first.
+    Page("reauthenticate", LEARNER, lambda s: reverse("mfa_activate_totp")),
+    Page(
+        "two-factor-activate",
+        LEARNER,
+        lambda s: reverse("mfa_activate_totp"),
+        then=_confirm_password,
+    ),
     Page("sign-in", VISITOR, lambda s: reverse("account_login")),
     Page("sign-in-errors", VISITOR, lambda s: reverse("account_login"), then=_wrong_password),
     Page("sign-up", VISITOR, lambda s: reverse("account_signup")),

@@ -102,3 +102,20 @@ def test_axe_runs_under_a_strict_content_security_policy(browser, live_server):
         assert page.evaluate("() => typeof axe.version") == "string"
     finally:
         context.close()
+
+
+def test_a_broken_page_fails_with_the_rule_and_the_element(page):
+    """The check can fail: a sign-in field stripped of its label (and of the placeholder that
+    would stand in for one) is reported by rule and place."""
+    page.goto("/accounts/login/")
+    page.evaluate(
+        """() => {
+            document.querySelector('label[for=id_login]').remove();
+            document.querySelector('#id_login').removeAttribute('placeholder');
+        }"""
+    )
+    violations = axe_violations(page)
+    assert [v["id"] for v in violations] == ["label"]
+    report = describe_violations(violations)
+    assert "- label (critical): Form elements must have labels" in report
+    assert "at #id_login" in report
