@@ -89,6 +89,17 @@ def _confirm_password(page, site: Site) -> None:
     expect(page.locator("main [name=code]")).to_be_visible()
 
 
+def _without_csrf_cookie(page, site: Site) -> None:
+    """Send the sign-in form after the CSRF cookie is gone (blocked or cleared cookies)."""
+    page.context.clear_cookies(name="csrftoken")
+    page.locator("main [name=login]").fill(site.learner.email)
+    page.locator("main [name=password]").fill(PASSWORD)
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.locator("main [name=password]").press("Enter")
+    assert sent.value.status == 403
+    expect(page.locator("main h1")).to_be_visible()
+
+
 def _wrong_password(page, site: Site) -> None:
     _submit(page, {"login": site.learner.email, "password": "not-the-password-1"})
 
@@ -168,6 +179,7 @@ PAGES = (
         HR_OFFICER,
         lambda s: reverse("courses:enrollment", args=[s.enrollment.pk]),
     ),
+    Page("error-403-csrf", VISITOR, lambda s: reverse("account_login"), then=_without_csrf_cookie),
     Page("error-404", VISITOR, lambda s: "/courses/no-such-course/", status=404),
     Page(
         "error-405",
