@@ -15,6 +15,9 @@ AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 # WCAG 2.0 and 2.1, levels A and AA: the rules the site promises to meet.
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# axe's "best practice" rules on page structure (WCAG 1.3.1 and 2.4.1 in spirit), which the
+# site meets too: one main landmark, all content in landmarks, an h1, no skipped heading level.
+STRUCTURE_RULES = ("landmark-one-main", "region", "page-has-heading-one", "heading-order")
 
 
 @cache
@@ -29,8 +32,9 @@ def axe_violations(page) -> list[dict]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
     return page.evaluate(
-        """tags => axe.run(document, {
+        """([tags, rules]) => axe.run(document, {
             runOnly: {type: 'tag', values: tags},
+            rules: Object.fromEntries(rules.map(rule => [rule, {enabled: true}])),
             resultTypes: ['violations'],
         }).then(results => results.violations.map(v => ({
             id: v.id,
@@ -42,7 +46,7 @@ def axe_violations(page) -> list[dict]:
                 summary: n.failureSummary,
             })),
         })))""",
-        list(WCAG_TAGS),
+        [list(WCAG_TAGS), list(STRUCTURE_RULES)],
     )
 
 

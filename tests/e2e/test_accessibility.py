@@ -106,16 +106,17 @@ def test_axe_runs_under_a_strict_content_security_policy(browser, live_server):
 
 def test_a_broken_page_fails_with_the_rule_and_the_element(page):
     """The check can fail: a sign-in field stripped of its label (and of the placeholder that
-    would stand in for one) is reported by rule and place."""
+    would stand in for one) is reported by rule and place, and so is a page without an h1."""
     page.goto("/accounts/login/")
     page.evaluate(
         """() => {
             document.querySelector('label[for=id_login]').remove();
             document.querySelector('#id_login').removeAttribute('placeholder');
+            document.querySelector('h1').remove();
         }"""
     )
     violations = axe_violations(page)
-    assert [v["id"] for v in violations] == ["label"]
+    assert sorted(v["id"] for v in violations) == ["label", "page-has-heading-one"]
     report = describe_violations(violations)
     assert "- label (critical): Form elements must have labels" in report
     assert "at #id_login" in report
