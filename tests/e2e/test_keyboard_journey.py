@@ -4,6 +4,8 @@ After every key press the focused element must show a focus indicator the eye ca
 outline or a box shadow in its computed style, on an element on screen).
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -143,3 +145,50 @@ def test_learner_signs_in_enrols_reads_and_passes_a_quiz_with_the_keyboard_only(
     assert LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).exists()
     assert enrollment.status == EnrollmentStatus.COMPLETED
     assert quiz.attempts.get().passed is True
+
+
+# The colours of the focus indicator and of what lies behind the focused element.
+FOCUS_COLOURS = """el => {
+    let behind = el.parentElement;
+    while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') {
+        behind = behind.parentElement;
+    }
+    const style = getComputedStyle(el);
+    return {
+        outline: style.outlineColor,
+        shadow: style.boxShadow === 'none' ? null : style.boxShadow,
+        behind: getComputedStyle(behind || document.documentElement).backgroundColor,
+    };
+}"""
+
+
+def luminance(css_colour: str) -> float:
+    red, green, blue = (int(part) for part in re.findall(r"\d+", css_colour)[:3])
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_focus_indicator_stands_out_on_the_header_the_page_and_a_card(page):
+    """WCAG 1.4.11: some part of the indicator has 3:1 against what surrounds the element."""
+    CourseFactory(title="Password hygiene", slug="passwords")
+    page.goto("/courses/")
+    targets = {
+        "header link": page.get_by_role("link", name="Sign in"),
+        "button on the page": page.get_by_role("button", name="Find courses"),
+        "link in a white card": page.get_by_role("link", name="Password hygiene"),
+    }
+    for where, target in targets.items():
+        press_until_focused(page, target)
+        colours = target.evaluate(FOCUS_COLOURS)
+        indicator = [colours["outline"]] + ([colours["shadow"]] if colours["shadow"] else [])
+        best = max(contrast(colour, colours["behind"]) for colour in indicator)
+        assert best >= 3, f"focus on the {where}: {best:.2f}:1 against {colours['behind']}"
