@@ -50,6 +50,30 @@ def axe_violations(page) -> list[dict]:
     )
 
 
+# WCAG 1.4.10 (reflow): at 320 CSS pixels nothing may need scrolling sideways, except inside a
+# box made for it (a wide table scrolls in its own .table-scroll).
+PHONE_WIDTH = 320
+
+OVERFLOW = r"""width => {
+    const inside = el => el.closest('.table-scroll, pre');
+    return [...document.querySelectorAll('body *')]
+        .filter(el => el.getBoundingClientRect().right > width + 1 && !inside(el))
+        .slice(0, 5)
+        .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+            + (typeof el.className === 'string' && el.className
+                ? '.' + el.className.trim().split(/\s+/).join('.') : '')
+            + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)');
+}"""
+
+
+def sideways_overflow(page) -> list[str]:
+    """At a phone's width, the elements that stick out to the right (an empty list is a pass)."""
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 640})
+    if page.evaluate("() => document.documentElement.scrollWidth") <= PHONE_WIDTH:
+        return []
+    return page.evaluate(OVERFLOW, PHONE_WIDTH) or ["the page, though no single element"]
+
+
 def describe_violations(violations: list[dict]) -> str:
     """One readable block per rule: id, impact, what to do, and where, one selector a line."""
     lines = []

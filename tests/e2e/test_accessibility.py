@@ -8,7 +8,12 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.services import user_set_preferred_language
-from tests.e2e.accessibility import axe_source, axe_violations, describe_violations
+from tests.e2e.accessibility import (
+    axe_source,
+    axe_violations,
+    describe_violations,
+    sideways_overflow,
+)
 from tests.e2e.pages import LANGUAGES, PAGES, build_site
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,6 +65,7 @@ def test_page_has_no_wcag_violations(checked, language, role_contexts, live_serv
             checked.then(page, site)
         assert page.evaluate("() => document.documentElement.lang") == language
         violations = axe_violations(page)
+        overflow = sideways_overflow(page)
     finally:
         page.close()
     if violations:
@@ -68,6 +74,7 @@ def test_page_has_no_wcag_violations(checked, language, role_contexts, live_serv
             + describe_violations(violations),
             pytrace=False,
         )
+    assert not overflow, f"at 320 px, {checked.name} scrolls sideways: " + "; ".join(overflow)
 
 
 def test_axe_runs_under_a_strict_content_security_policy(browser, live_server):
