@@ -19,12 +19,13 @@ def test_screen_readers_hear_one_warning_when_a_minute_is_left(page):
     choice_question(quiz, position=1)
     enrollment = EnrollmentFactory(user=learner, course=quiz.course)
     attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+    sign_in(page, learner.email, PASSWORD)
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+
     # Sixty-eight seconds left: below the five-minute warning, a few ticks above the last one.
     Attempt.objects.filter(pk=attempt.pk).update(
         deadline=timezone.now() + datetime.timedelta(seconds=68)
     )
-
-    sign_in(page, learner.email, PASSWORD)
     page.goto(f"/courses/{quiz.course.slug}/quizzes/{quiz.pk}/attempts/{attempt.pk}/")
     warning = page.locator("#countdown-warning")
     expect(warning).to_have_attribute("role", "alert")
