@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import cache as catalogue_cache
-from . import permissions, selectors, services
+from . import links, permissions, selectors, services
 from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
 
@@ -51,12 +51,16 @@ def catalogue(request):
 def course_detail(request, slug):
     course, enrollment = _visible_course_or_404(request, slug, with_quizzes=True)
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
+    open_enrollment = enrollment if enrollment and enrollment.is_open else None
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
-            "enrollment": enrollment if enrollment and enrollment.is_open else None,
+            "enrollment": open_enrollment,
+            "enrollment_links": links.links_for([open_enrollment]).get(
+                getattr(open_enrollment, "pk", None), []
+            ),
             "progress": selectors.course_progress(
                 course=course, enrollment=enrollment, done_ids=done_ids
             ),
@@ -171,9 +175,11 @@ def attachment_download(request, pk):
 
 @login_required
 def my_learning(request):
+    rows = list(selectors.my_enrollments(user=request.user))
+    extra_links = links.links_for(rows)
     enrollments = [
-        (enrollment, selectors.enrollment_progress(enrollment))
-        for enrollment in selectors.my_enrollments(user=request.user)
+        (enrollment, selectors.enrollment_progress(enrollment), extra_links.get(enrollment.pk, []))
+        for enrollment in rows
     ]
     return render(
         request,

@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "audit",
+    "jobs",
     "courses",
     "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +271,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.close_expired_attempts",
         "schedule": 60.0,
     },
+    "requeue-pending-certificates": {
+        "task": "certificates.requeue_pending",
+        "schedule": 120.0,
+    },
+    "start-recertification-cycles": {
+        "task": "certificates.start_recertification",
+        "schedule": 6 * 3600.0,
+    },
+    "delete-expired-job-results": {
+        "task": "jobs.delete_expired_results",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -283,6 +297,11 @@ LMS_VIDEO_HOSTS = env_list(
     ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 )
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
+
+# Certificates: the public address printed under the QR code, and verification look-ups a
+# minute from one address.
+LMS_SITE_URL = env("LMS_SITE_URL", "http://127.0.0.1:8000")
+LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
