@@ -318,8 +318,11 @@ def certificates_requeue_pending(
     )
     if stale:
         Certificate.objects.filter(pk__in=stale).update(queued_at=now)
+    from .tasks import render_certificate
+
+    # The sweep runs outside any transaction; the rows it queues are committed already.
     for certificate_id in stale:
-        _enqueue(certificate_id)
+        render_certificate.delay(certificate_id)
     return len(stale)
 
 
