@@ -107,16 +107,19 @@ def floor(rounds: int) -> dict:
         logo=png((300, 300), (176, 141, 46)),
     )
     rendering.render_certificate(data)  # font registration, outside the timing
-    timings = []
+    timings, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         rendering.render_certificate(data)
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     timings.sort()
     return {
         "rounds": rounds,
         "median_ms": round(statistics.median(timings) * 1000, 2),
         "p95_ms": round(timings[int(0.95 * len(timings)) - 1] * 1000, 2),
+        "cpu_mean_ms": round(statistics.fmean(cpu) * 1000, 2),
+        "font_registrations": rendering.font_registrations,
     }
 
 
@@ -186,6 +189,16 @@ def load(count: int) -> list[int]:
         for index, enrollment in enumerate(enrollments)
     )
     return [certificate.pk for certificate in certificates]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def memory(pid: int) -> dict:
@@ -265,12 +278,16 @@ def main() -> None:
             render_certificate.delay(certificate_id)
         wait_issued(warm, process, timeout=120)
         before = memory(process.pid)
+        cpu_before = cpu_seconds(process.pid)
+        load_before = load_average()
 
         start = time.monotonic()
         for certificate_id in measured:
             render_certificate.delay(certificate_id)
         end = wait_issued(measured, process, timeout=1200)
         after = memory(process.pid)
+        worker_cpu = cpu_seconds(process.pid) - cpu_before
+        load_after = load_average()
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -290,7 +307,13 @@ def main() -> None:
             "ms_per_certificate": round(per_certificate_ms, 2),
             "ratio_to_bare_median": round(per_certificate_ms / bare["median_ms"], 2),
             "first_to_last_issued_s": round(worker_span, 2),
+            "worker_cpu_ms_per_certificate": round(1000 * worker_cpu / args.count, 2),
+            "worker_cpu_ratio_to_bare_cpu": round(
+                1000 * worker_cpu / args.count / bare["cpu_mean_ms"], 2
+            ),
         },
+        # Other processes share this machine; above its CPU count, wall times stretch.
+        "load_average": {"before": load_before, "after": load_after},
         "worker_memory_mb": {
             "rss_before": round(before["VmRSS"], 1),
             "rss_after": round(after["VmRSS"], 1),
