@@ -300,7 +300,11 @@ LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
 
 # Certificates: the public address printed under the QR code, and verification look-ups a
 # minute from one address.
-LMS_SITE_URL = env("LMS_SITE_URL", "http://127.0.0.1:8000")
+# In production it defaults to https:// and the first allowed host.
+LMS_SITE_URL = env(
+    "LMS_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+)
 LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
 
 SESSION_COOKIE_HTTPONLY = True
