@@ -99,3 +99,21 @@ def course_certificates_in_scope(*, user, course) -> QuerySet:
             Q(enrollment__user__org_unit__path__startswith=user.org_unit.path)
         ).order_by("serial", "pk")
     return base.none()
+
+
+def courses_with_certificates_for(*, user) -> QuerySet:
+    """Courses whose certificate list ``user`` may open: every course with certificates for an
+    administrator, those with certificates of people in the unit subtree for an HR officer, the
+    courses they teach for a trainer."""
+    from courses.models import Course
+
+    if not user.is_authenticated:
+        return Course.objects.none()
+    if is_administrator(user):
+        return Course.objects.filter(enrollments__certificates__isnull=False).distinct()
+    if is_hr_officer(user) and user.org_unit_id is not None:
+        in_scope = Certificate.objects.filter(
+            LIVE, enrollment__user__org_unit__path__startswith=user.org_unit.path
+        ).values("enrollment__course_id")
+        return Course.objects.filter(pk__in=in_scope)
+    return Course.objects.filter(trainers=user)

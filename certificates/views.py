@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import is_privileged
 from courses.models import Course
 
 from . import bulk, permissions, selectors, services
@@ -30,7 +31,14 @@ def my_certificates(request):
     page = Paginator(selectors.my_certificates(user=request.user), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "certificates/my_certificates.html", {"page": page})
+    courses = None
+    if is_privileged(request.user):
+        courses = list(
+            selectors.courses_with_certificates_for(user=request.user)
+            .only("slug", "title")
+            .order_by("title")[:200]
+        )
+    return render(request, "certificates/my_certificates.html", {"page": page, "courses": courses})
 
 
 @login_required

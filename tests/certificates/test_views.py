@@ -303,3 +303,17 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
     assert_query_count(client, django_assert_num_queries, my_learning, learning_count)
     client.force_login(admin)
     assert_query_count(client, django_assert_num_queries, course_url, course_count)
+
+
+def test_hr_officer_reaches_course_lists_from_the_certificates_page(client):
+    unit, sibling = OrgUnitFactory(), OrgUnitFactory()
+    seen = course_with_lessons(1, 1, title="Seen course")
+    unseen = course_with_lessons(1, 1, title="Unseen course")
+    issued(course=seen, user=UserFactory(full_name="Ана", org_unit=unit))
+    issued(course=unseen, user=UserFactory(full_name="Ива", org_unit=sibling))
+    client.force_login(privileged(Role.HR_OFFICER, org_unit=unit))
+    page = client.get(reverse("certificates:mine")).content.decode()
+    assert reverse("certificates:course", args=[seen.slug]) in page
+    assert reverse("certificates:course", args=[unseen.slug]) not in page
+    listing = client.get(reverse("certificates:course", args=[unseen.slug]))
+    assert listing.status_code == 200 and "Ива" not in listing.content.decode()
