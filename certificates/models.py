@@ -1,12 +1,27 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
 )
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def validate_template_image(upload) -> None:
+    """Logos and signatures: PNG or JPEG of at most 2 MB (Pillow checks that it is an image)."""
+    if upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; it may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMAGE_MAX_BYTES)},
+            code="file_too_large",
+        )
+    if not upload.name.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise ValidationError(_("Upload a PNG or JPEG image."), code="file_type")
 
 
 class CertificateTemplate(models.Model):
@@ -28,14 +43,25 @@ class CertificateTemplate(models.Model):
     signatory1_name = models.CharField(_("first signatory"), max_length=120, blank=True)
     signatory1_title = models.CharField(_("first signatory's title"), max_length=120, blank=True)
     signatory1_image = models.ImageField(
-        _("first signature image"), upload_to="certificate-templates/", blank=True
+        _("first signature image"),
+        upload_to="certificate-templates/",
+        blank=True,
+        validators=[validate_template_image],
     )
     signatory2_name = models.CharField(_("second signatory"), max_length=120, blank=True)
     signatory2_title = models.CharField(_("second signatory's title"), max_length=120, blank=True)
     signatory2_image = models.ImageField(
-        _("second signature image"), upload_to="certificate-templates/", blank=True
+        _("second signature image"),
+        upload_to="certificate-templates/",
+        blank=True,
+        validators=[validate_template_image],
     )
-    logo = models.ImageField(_("logo"), upload_to="certificate-templates/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="certificate-templates/",
+        blank=True,
+        validators=[validate_template_image],
+    )
     primary_colour = models.CharField(
         _("primary colour"), max_length=7, default="#1f3a5f", validators=[colour_validator]
     )

@@ -317,3 +317,16 @@ def test_hr_officer_reaches_course_lists_from_the_certificates_page(client):
     assert reverse("certificates:course", args=[unseen.slug]) not in page
     listing = client.get(reverse("certificates:course", args=[unseen.slug]))
     assert listing.status_code == 200 and "Ива" not in listing.content.decode()
+
+
+def test_template_images_are_checked_for_type_and_size():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates.models import IMAGE_MAX_BYTES, validate_template_image
+
+    validate_template_image(SimpleUploadedFile("logo.png", b"x" * 100))
+    with pytest.raises(ValidationError):
+        validate_template_image(SimpleUploadedFile("logo.svg", b"<svg/>"))
+    with pytest.raises(ValidationError):
+        validate_template_image(SimpleUploadedFile("logo.png", b"x" * (IMAGE_MAX_BYTES + 1)))
