@@ -2,6 +2,7 @@
 re-issue, the pending sweeper and recertification. Views, tasks and the admin call these."""
 
 import datetime
+import functools
 import logging
 import secrets
 from decimal import Decimal
@@ -147,11 +148,23 @@ def certificate_labels() -> rendering.Labels:
     )
 
 
-def _read(field) -> bytes | None:
+_image_storages: dict[int, object] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _stored_image(storage_id: int, name: str, version: str) -> bytes:
+    with _image_storages[storage_id].open(name, "rb") as handle:
+        return handle.read()
+
+
+def _read(field, *, version: str) -> bytes | None:
+    """A template image's bytes, read from storage once per process and template version
+    (``updated_at`` moves on every save of the template, so a replaced image is read again
+    even where the storage overwrites files under the same name)."""
     if not field:
         return None
-    with field.open("rb") as handle:
-        return handle.read()
+    _image_storages[id(field.storage)] = field.storage
+    return _stored_image(id(field.storage), field.name, version)
 
 
 def certificate_data(
@@ -180,7 +193,8 @@ def certificate_data(
     if template is not None:
         organisation = template.organisation or organisation
         primary, accent = template.primary_colour, template.accent_colour
-        logo = _read(template.logo)
+        version = template.updated_at.isoformat() if template.updated_at else ""
+        logo = _read(template.logo, version=version)
         for index in (1, 2):
             name = getattr(template, f"signatory{index}_name")
             if name:
@@ -188,7 +202,9 @@ def certificate_data(
                     rendering.Signatory(
                         name=name,
                         title=getattr(template, f"signatory{index}_title"),
-                        signature=_read(getattr(template, f"signatory{index}_image")),
+                        signature=_read(
+                            getattr(template, f"signatory{index}_image"), version=version
+                        ),
                     )
                 )
     return rendering.CertificateData(
