@@ -202,7 +202,12 @@ def template_preview(request, pk):
 
 
 def _client_key(request) -> str:
+    """The client's address, hashed. Behind a proxy, LMS_CLIENT_IP_HEADER names the header it
+    sets (e.g. HTTP_X_FORWARDED_FOR); the last entry is the one that proxy appended."""
     address = request.META.get("REMOTE_ADDR", "")
+    header = settings.LMS_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        address = request.META[header].split(",")[-1].strip()
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 

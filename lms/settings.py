@@ -306,6 +306,9 @@ LMS_SITE_URL = env(
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
 )
 LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
+# Behind a reverse proxy: the request header holding the client's address, as Django names it
+# (HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
+LMS_CLIENT_IP_HEADER = env("LMS_CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -330,3 +330,16 @@ def test_template_images_are_checked_for_type_and_size():
         validate_template_image(SimpleUploadedFile("logo.svg", b"<svg/>"))
     with pytest.raises(ValidationError):
         validate_template_image(SimpleUploadedFile("logo.png", b"x" * (IMAGE_MAX_BYTES + 1)))
+
+
+def test_rate_limit_counts_each_client_behind_a_proxy(client, settings):
+    settings.LMS_VERIFY_RATE_LIMIT = 2
+    settings.LMS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.1"}
+    second = {"HTTP_X_FORWARDED_FOR": "203.0.113.2"}
+    assert [client.get("/v/ZZZZZZZZZZZZZZ/", **first).status_code for _ in range(3)] == [
+        404,
+        404,
+        429,
+    ]
+    assert client.get("/v/ZZZZZZZZZZZZZZ/", **second).status_code == 404
