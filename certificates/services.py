@@ -10,7 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -277,11 +277,16 @@ def certificate_issue(*, certificate_id: int) -> Certificate | None:
         certificate.attempts += 1
         try:
             content = _render(certificate, snapshot=False)
-        except rendering.RenderError as error:
+        except (OSError, DatabaseError):
+            raise  # transient: the task retries, the row stays pending
+        except Exception as error:
+            # Anything else is this row's data (a RenderError, or a library refusing it): fail
+            # this certificate with the reason, so the sweeper does not queue it forever.
+            reason = str(error) if isinstance(error, rendering.RenderError) else repr(error)
             certificate.status = CertificateStatus.FAILED
-            certificate.failure_reason = str(error)
+            certificate.failure_reason = reason[:2000]
             certificate.save(update_fields=["status", "failure_reason", "attempts"])
-            logger.warning("certificate %s could not be issued: %s", certificate.pk, error)
+            logger.warning("certificate %s could not be issued: %s", certificate.pk, reason)
             return certificate
         _store_pdf(certificate, content)
         certificate.status = CertificateStatus.ISSUED

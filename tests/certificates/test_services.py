@@ -252,3 +252,16 @@ def test_labels_follow_the_learners_preferred_language():
         # localised by Django's own formats either way.
         assert "오현목" in text
         assert word in text or "Certificate of completion" in text
+
+
+def test_an_unexpected_library_error_fails_the_row_instead_of_retrying_forever():
+    enrollment = complete_course()
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    with mock.patch(
+        "certificates.services.rendering.render_certificate", side_effect=KeyError("glyph")
+    ):
+        failed = services.certificate_issue(certificate_id=certificate.pk)
+    assert failed.status == CertificateStatus.FAILED
+    assert "glyph" in failed.failure_reason
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert services.certificates_requeue_pending(now=later) == 0
