@@ -489,3 +489,20 @@ def certificate_template_preview(*, template: CertificateTemplate, language: str
             }
         )
     return rendering.render_certificate(data)
+
+
+def certificate_template_save(*, template: CertificateTemplate, actor, changed: list[str]) -> None:
+    """Save a template edited by an administrator; the fields changed go to the audit log.
+    Making one the default takes the mark from the previous default in the same transaction."""
+    with transaction.atomic():
+        if template.is_default:
+            CertificateTemplate.objects.filter(is_default=True).exclude(pk=template.pk).update(
+                is_default=False
+            )
+        template.save()
+        audit_record(
+            actor=actor,
+            action="certificate.template_save",
+            target=template,
+            data={"changed": sorted(changed)},
+        )
