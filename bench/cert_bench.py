@@ -64,7 +64,6 @@ def setup_django() -> None:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(MEDIA),
-            "DATABASE_CONN_MAX_AGE": "0",
             "LMS_SITE_URL": "https://lms.example.gov",
             "DJANGO_SETTINGS_MODULE": "lms.settings",
         }
