@@ -225,6 +225,7 @@ def start_worker(log_path: Path) -> subprocess.Popen:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *os.environ.get("BENCH_CERT_WORKER_ARGS", "").split(),
         ],
         cwd=ROOT,
         env=dict(os.environ),
