@@ -2,13 +2,16 @@
 
 ``LMS_SITE_NAME`` (translated by default: "ICT Training Centre") and ``LMS_SITE_URL`` (the public
 base address, e.g. ``https://obuka.example.gov.rs``) are read when used. Without
-``LMS_SITE_URL``, addresses are built from the request, as Django would.
+``LMS_SITE_URL``, addresses are built from the request, as Django would, and outside a request
+(a worker rendering a certificate) from ``DEVELOPMENT_URL``, the address ``make run`` serves.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+
+DEVELOPMENT_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,10 @@ def site_info(request=None) -> SiteInfo:
 def site_url(location: str, request=None) -> str:
     """``location`` (a path, or an address built from the request) on the public address."""
     base = urlsplit(settings.LMS_SITE_URL or "")
+    if not base.netloc and request is not None:
+        return request.build_absolute_uri(location)
     if not base.netloc:
-        return request.build_absolute_uri(location) if request is not None else location
+        base = urlsplit(DEVELOPMENT_URL)
     bits = urlsplit(location)
     path = base.path.rstrip("/") + (bits.path if bits.path.startswith("/") else "/" + bits.path)
     return urlunsplit((base.scheme, base.netloc, path, bits.query, bits.fragment))

@@ -135,7 +135,7 @@ SECTIONS = [
     ("quizzes.services", "_keys"),
     ("quizzes.grading", "grade"),
     ("django.db.models.query.QuerySet", "bulk_update"),
-    ("courses.services", "enrollment_evaluate_completion"),
+    ("courses.services", "enrollment_update_completion"),
 ]
 
 

@@ -3,8 +3,14 @@
 A course is complete when every rule returns True for the enrollment. This app contributes the
 lesson rule; other apps (quizzes) add theirs with ``register_completion_rule`` in their
 ``AppConfig.ready``.
+
+Apps that act on a completion (certificates) register a listener with
+``register_completion_listener``. ``courses.services.enrollment_update_completion``, the only
+writer of an enrollment's completed status, calls every listener inside its transaction, so
+what a listener writes lands together with the completion or not at all.
 """
 
+import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -15,12 +21,32 @@ if TYPE_CHECKING:
 
 CompletionRule = Callable[["Enrollment"], bool]
 
+
+class CompletionChange(enum.StrEnum):
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+
+
+CompletionListener = Callable[["Enrollment", CompletionChange], None]
+
 _extra_rules: list[CompletionRule] = []
+_listeners: list[CompletionListener] = []
 
 
 def register_completion_rule(rule: CompletionRule) -> None:
     if rule not in _extra_rules:
         _extra_rules.append(rule)
+
+
+def register_completion_listener(listener: CompletionListener) -> None:
+    """Call ``listener(enrollment, change)`` whenever an enrollment completes or reopens."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def notify_listeners(enrollment: "Enrollment", change: CompletionChange) -> None:
+    for listener in list(_listeners):
+        listener(enrollment, change)
 
 
 def counted_lessons_filter(prefix: str = "") -> Q:

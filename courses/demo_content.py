@@ -1331,8 +1331,10 @@ COURSES = (
 # Assigned enrolments go only to people inside the HR officer's sector, as the LMS itself would
 # allow; everyone else enrols themselves.
 ENROLMENTS = (
-    # The demo learner: one course under way, one mandatory course due in a month.
+    # The demo learner: one course under way, one mandatory course due in a month, and one
+    # finished course whose certificate is ready to download.
     DemoEnrolment(LEARNER.email, E_GOVERNMENT.slug, lessons_done=1),
+    DemoEnrolment(LEARNER.email, DIGITAL_DOCUMENTS.slug, complete=True),
     DemoEnrolment(LEARNER.email, INFORMATION_SECURITY.slug, assigned=True, due_in_days=30),
     DemoEnrolment(
         demo_email("djordje.ljubic"),

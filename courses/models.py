@@ -57,6 +57,15 @@ class Course(models.Model):
         default=True,
         help_text=_("Learners may enrol themselves; otherwise only HR assigns this course."),
     )
+    validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty when the certificate never expires; otherwise learners recertify "
+            "in a new cycle before it does."
+        ),
+    )
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trainers"),
@@ -228,6 +237,11 @@ class Enrollment(models.Model):
         related_name="+",
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Each certification cycle of a course is its own enrollment, so the progress, attempts and
+    # certificate of one cycle never overwrite another's.
+    cycle = models.PositiveIntegerField(
+        _("certification cycle"), default=1, validators=[MinValueValidator(1)]
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -242,7 +256,10 @@ class Enrollment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course"),
+            models.UniqueConstraint(
+                fields=["user", "course", "cycle"], name="unique_enrollment_per_course_cycle"
+            ),
+            models.CheckConstraint(condition=Q(cycle__gte=1), name="enrollment_cycle_positive"),
             models.CheckConstraint(
                 condition=Q(status="completed", completed_at__isnull=False)
                 | ~Q(status="completed"),

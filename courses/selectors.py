@@ -143,7 +143,7 @@ def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
 def enrollment_for(*, user, course: Course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.filter(user=user, course=course).order_by("-cycle").first()
 
 
 def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:

@@ -34,22 +34,29 @@ def enrollment_create(
 ) -> Enrollment:
     """Enrol ``user`` in a published course. Self-enrolment needs the course to allow it.
 
-    One enrollment per person and course: enrolling again returns the existing one, and a
-    withdrawn enrollment becomes active again with its progress intact. An assignment makes
-    the enrollment mandatory and sets its due date.
+    One enrollment per person, course and certification cycle: enrolling again returns the
+    current (latest) cycle's enrollment, and a withdrawn enrollment becomes active again with
+    its progress intact. An assignment makes the enrollment mandatory and sets its due date.
     """
     if course.status != CourseStatus.PUBLISHED:
         raise EnrollmentError(_("This course is not open for enrolment."))
     if source == EnrollmentSource.SELF and not course.self_enrollment:
         raise EnrollmentError(_("This course is assigned by HR; it cannot be joined directly."))
     with transaction.atomic():
-        enrollment, created = Enrollment.objects.select_for_update().get_or_create(
-            user=user,
-            course=course,
-            defaults={"source": source, "assigned_by": assigned_by, "due_date": due_date},
-        )
-        if created:
-            return enrollment
+        enrollment = _current_enrollment_locked(user=user, course=course)
+        if enrollment is None:
+            try:
+                with transaction.atomic():
+                    return Enrollment.objects.create(
+                        user=user,
+                        course=course,
+                        source=source,
+                        assigned_by=assigned_by,
+                        due_date=due_date,
+                    )
+            except IntegrityError:
+                # A second request enrolled the same person a moment ago.
+                enrollment = _current_enrollment_locked(user=user, course=course)
         fields = []
         if enrollment.status == EnrollmentStatus.WITHDRAWN:
             enrollment.status = EnrollmentStatus.ACTIVE
@@ -63,8 +70,44 @@ def enrollment_create(
         if fields:
             enrollment.save(update_fields=sorted(set(fields)))
     if enrollment.status == EnrollmentStatus.ACTIVE:
-        enrollment_evaluate_completion(enrollment=enrollment)
+        enrollment_update_completion(enrollment=enrollment)
     return enrollment
+
+
+def _current_enrollment_locked(*, user: User, course: Course) -> Enrollment | None:
+    return (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course=course)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def enrollment_start_next_cycle(
+    *, enrollment: Enrollment, due_date: datetime.date | None
+) -> Enrollment | None:
+    """Re-enrol the learner of a completed enrollment in the course's next certification cycle,
+    due by ``due_date`` (before the current certificate expires). The new cycle starts with no
+    progress; the completed cycle and its certificate stay as history. Only the latest cycle
+    moves on, and only once: returns None when a later cycle exists already."""
+    with transaction.atomic():
+        latest = _current_enrollment_locked(user=enrollment.user, course=enrollment.course)
+        if latest is None or latest.pk != enrollment.pk:
+            return None
+        if latest.status != EnrollmentStatus.COMPLETED:
+            return None
+        try:
+            with transaction.atomic():
+                return Enrollment.objects.create(
+                    user_id=latest.user_id,
+                    course_id=latest.course_id,
+                    cycle=latest.cycle + 1,
+                    source=latest.source,
+                    assigned_by_id=latest.assigned_by_id,
+                    due_date=due_date,
+                )
+        except IntegrityError:
+            return None
 
 
 def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
@@ -96,23 +139,38 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress
     except IntegrityError:
         # Two clicks raced; the other one recorded it.
         progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
-    enrollment_evaluate_completion(enrollment=enrollment)
+    enrollment_update_completion(enrollment=enrollment)
     return progress
 
 
-def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
-    """Mark the enrollment completed when every completion rule holds. Completion is recorded
-    once: a completed enrollment keeps its first completion time. Returns True when this call
-    completed it."""
+def enrollment_update_completion(
+    *, enrollment: Enrollment, allow_reopen: bool = False
+) -> completion.CompletionChange | None:
+    """The only writer of an enrollment's completed status.
+
+    An active enrollment that meets every completion rule becomes completed, once: a completed
+    enrollment keeps its first completion time. With ``allow_reopen`` (after a quiz regrade) a
+    completed enrollment that no longer meets the rules becomes active again. The completion
+    listeners run inside the same transaction. Returns what changed, or None.
+    """
     with transaction.atomic():
         locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if locked.status != EnrollmentStatus.ACTIVE or not completion.is_complete(locked):
-            return False
-        locked.status = EnrollmentStatus.COMPLETED
-        locked.completed_at = timezone.now()
+        if locked.status == EnrollmentStatus.ACTIVE:
+            if not completion.is_complete(locked):
+                return None
+            change = completion.CompletionChange.COMPLETED
+            locked.status, locked.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
+        elif locked.status == EnrollmentStatus.COMPLETED and allow_reopen:
+            if completion.is_complete(locked):
+                return None
+            change = completion.CompletionChange.REOPENED
+            locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
+        else:
+            return None
         locked.save(update_fields=["status", "completed_at"])
+        completion.notify_listeners(locked, change)
     enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
-    return True
+    return change
 
 
 def course_reevaluate_completions(*, course_id: int) -> int:
@@ -121,7 +179,7 @@ def course_reevaluate_completions(*, course_id: int) -> int:
     completed = 0
     active = Enrollment.objects.filter(course_id=course_id, status=EnrollmentStatus.ACTIVE)
     for enrollment in active.iterator():
-        completed += enrollment_evaluate_completion(enrollment=enrollment)
+        completed += enrollment_update_completion(enrollment=enrollment) is not None
     return completed
 
 
@@ -141,21 +199,3 @@ def course_schedule_completion_check(*, course_id: int) -> None:
     from .tasks import reevaluate_completions
 
     reevaluate_completions.delay_on_commit(course_id)
-
-
-def enrollment_recheck_completion(*, enrollment: Enrollment) -> bool:
-    """Bring a completion in line with the rules after grades changed (a quiz regrade): complete
-    an enrollment that now meets them, and reopen a completed one that no longer does. Returns
-    True when the status changed."""
-    with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-        meets_rules = completion.is_complete(locked)
-        if locked.status == EnrollmentStatus.ACTIVE and meets_rules:
-            locked.status, locked.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
-        elif locked.status == EnrollmentStatus.COMPLETED and not meets_rules:
-            locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
-        else:
-            return False
-        locked.save(update_fields=["status", "completed_at"])
-    enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
-    return True

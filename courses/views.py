@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import cache as catalogue_cache
-from . import permissions, selectors, services
+from . import links, permissions, selectors, services
 from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
 
@@ -53,12 +53,16 @@ def course_detail(request, slug):
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
     can_read = permissions.can_read_lessons(request.user, course, enrollment)
     is_open = enrollment is not None and enrollment.is_open
+    open_enrollment = enrollment if is_open else None
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
-            "enrollment": enrollment if is_open else None,
+            "enrollment": open_enrollment,
+            "enrollment_links": links.links_for([open_enrollment]).get(
+                getattr(open_enrollment, "pk", None), []
+            ),
             "progress": selectors.course_progress(
                 course=course, enrollment=enrollment, done_ids=done_ids
             ),
@@ -179,9 +183,11 @@ def attachment_download(request, pk):
 
 @login_required
 def my_learning(request):
+    rows = list(selectors.my_enrollments(user=request.user))
+    extra_links = links.links_for(rows)
     enrollments = [
-        (enrollment, selectors.enrollment_progress(enrollment))
-        for enrollment in selectors.my_enrollments(user=request.user)
+        (enrollment, selectors.enrollment_progress(enrollment), extra_links.get(enrollment.pk, []))
+        for enrollment in rows
     ]
     return render(
         request,

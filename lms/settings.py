@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "audit",
+    "jobs",
     "courses",
     "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -234,10 +236,14 @@ STORAGES = {
     },
 }
 
-# The site's name and public address, used in emails (accounts/adapter.py). Without
-# LMS_SITE_URL, links in emails use the address the request came to.
+# The site's name and public address, used in emails (accounts/adapter.py) and printed under
+# certificates' QR codes (accounts/site.py). Without LMS_SITE_URL, links in emails use the address
+# the request came to, and work done outside a request (a worker) uses `make run`'s address. In
+# production it defaults to https:// and the first allowed host.
 LMS_SITE_NAME = env("LMS_SITE_NAME") or _("ICT Training Centre")
-LMS_SITE_URL = env("LMS_SITE_URL", "")
+LMS_SITE_URL = env(
+    "LMS_SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else ""
+)
 
 # Email: console unless an SMTP host is given.
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "LMS <no-reply@lms.localhost>")
@@ -279,6 +285,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.close_expired_attempts",
         "schedule": 60.0,
     },
+    "requeue-pending-certificates": {
+        "task": "certificates.requeue_pending",
+        "schedule": 120.0,
+    },
+    "start-recertification-cycles": {
+        "task": "certificates.start_recertification",
+        "schedule": 6 * 3600.0,
+    },
+    "delete-expired-job-results": {
+        "task": "jobs.delete_expired_results",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -293,6 +311,12 @@ LMS_VIDEO_HOSTS = env_list(
     ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 )
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
+
+# Certificates: verification look-ups a minute from one address.
+LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
+# Behind a reverse proxy: the request header holding the client's address, as Django names it
+# (HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
+LMS_CLIENT_IP_HEADER = env("LMS_CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from certificates import views as certificate_views
 
 # The admin's own sign-in goes through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,4 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("courses/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("jobs/", include("jobs.urls")),
+    # Short, so the QR code printed on a certificate stays small.
+    path("v/<str:code>/", certificate_views.verify, name="verify"),
 ]

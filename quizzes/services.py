@@ -300,7 +300,7 @@ def _finish(attempt: Attempt, *, now: datetime) -> None:
         update_fields=["status", "submitted_at", "score", "max_score", "percent", "passed"]
     )
     if attempt.passed:
-        course_services.enrollment_evaluate_completion(enrollment=attempt.enrollment)
+        course_services.enrollment_update_completion(enrollment=attempt.enrollment)
 
 
 def attempts_close_expired(*, now: datetime | None = None) -> int:
@@ -355,9 +355,10 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
         enrollment_ids = {a.enrollment_id for a in attempts}
         completion_changes = 0
         for enrollment in Enrollment.objects.filter(pk__in=enrollment_ids):
-            completion_changes += course_services.enrollment_recheck_completion(
-                enrollment=enrollment
+            change = course_services.enrollment_update_completion(
+                enrollment=enrollment, allow_reopen=True
             )
+            completion_changes += change is not None
         audit_record(
             actor=actor,
             action="quiz.regrade",

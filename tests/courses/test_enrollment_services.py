@@ -20,7 +20,7 @@ from courses.services import (
     course_reevaluate_completions,
     course_schedule_completion_check,
     enrollment_create,
-    enrollment_evaluate_completion,
+    enrollment_update_completion,
     enrollment_withdraw,
     lesson_complete,
 )
@@ -314,7 +314,7 @@ def test_the_completion_time_is_recorded_once(learner, hr_officer):
         assigned_by=hr_officer,
         due_date=DUE,
     )
-    assert enrollment_evaluate_completion(enrollment=enrollment) is False
+    assert enrollment_update_completion(enrollment=enrollment) is None
     assert course_reevaluate_completions(course_id=course.pk) == 0
 
     stored = Enrollment.objects.get(pk=enrollment.pk)

@@ -204,7 +204,8 @@ def test_demo_learner_has_a_course_under_way_and_an_assigned_one():
     seed()
     learner = User.objects.get(email=DEMO_LEARNER)
 
-    started = Enrollment.objects.get(user=learner, source=EnrollmentSource.SELF)
+    started = Enrollment.objects.get(user=learner, course__slug=QUIZ_COURSE)
+    assert started.source == EnrollmentSource.SELF
     assert started.status == EnrollmentStatus.ACTIVE
     assert started.lesson_progress.count() == 1
     assigned = Enrollment.objects.get(user=learner, source=EnrollmentSource.ASSIGNED)
@@ -367,3 +368,15 @@ def test_a_database_seeded_before_the_quizzes_gets_them_once():
     with CaptureQueriesContext(connection) as queries:
         seed()
     assert not [q for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_demo_learner_has_an_issued_certificate_with_a_pdf():
+    from certificates.models import Certificate, CertificateStatus
+
+    seed()
+    certificates = Certificate.objects.filter(enrollment__user__email=DEMO_LEARNER)
+    issued = certificates.get(status=CertificateStatus.ISSUED)
+    with issued.pdf.open("rb") as handle:
+        assert handle.read(4) == b"%PDF"
+    assert issued.enrollment.status == EnrollmentStatus.COMPLETED
+    assert not Certificate.objects.filter(status=CertificateStatus.PENDING).exists()

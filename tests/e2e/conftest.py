@@ -8,32 +8,38 @@ import pytest
 from tests.conftest import require_service
 
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+# How every browser test starts Debian's Chromium (the integration tier imports these too).
+LAUNCH_OPTIONS = {
+    "executable_path": CHROMIUM,
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-sync",
+    ],
+}
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def browser():
+def require_chromium() -> None:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         require_service(f"Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(**LAUNCH_OPTIONS)
         yield browser
         browser.close()
 

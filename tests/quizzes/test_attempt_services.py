@@ -768,6 +768,16 @@ def test_regrading_after_fixing_the_right_choice_updates_scores_and_completions(
     event = AuditEvent.objects.get(action="quiz.regrade")
     assert event.actor == trainer
     assert (event.target_type, event.target_id) == ("quizzes.quiz", str(quiz.pk))
+    # The reopened enrollment keeps the certificate its first completion created, audited;
+    # the newly completed one gets its own.
+    from certificates.models import Certificate
+
+    kept = Certificate.objects.get(enrollment=lucky)
+    assert kept.status == "pending"
+    assert AuditEvent.objects.filter(
+        action="certificate.kept_after_reopen", target_id=str(kept.pk)
+    ).exists()
+    assert Certificate.objects.filter(enrollment=unlucky).count() == 1
     assert event.data["attempts"] == 2
     assert event.data["completion_changes"] == 2
     assert {change["attempt"] for change in event.data["changed"]} == {

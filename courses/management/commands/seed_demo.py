@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import OrgUnit, User
+from certificates.models import Certificate, CertificateStatus
+from certificates.services import certificate_issue
 from courses import demo_content
 from courses.models import (
     Category,
@@ -78,6 +80,7 @@ class Command(BaseCommand):
             courses = self.seed_courses(categories, trainer=people[demo_content.TRAINER.email])
             self.seed_quizzes(courses)
             self.seed_enrolments(people, courses, assigner=people[demo_content.HR_OFFICER.email])
+        self.issue_certificates(people)
 
         self.write_summary()
         self.write_sign_ins()
@@ -309,6 +312,19 @@ class Command(BaseCommand):
             )
             for quiz in quizzes if spec.complete else quizzes[: spec.quizzes_passed]:
                 self.pass_quiz(enrollment, quiz)
+
+    def issue_certificates(self, people: dict[str, User]) -> None:
+        """Issue the demo people's pending certificates now, through the certificate service, so
+        the demo shows a PDF at once whether tasks run in-process or on a worker that may not be
+        running yet. The queued task finds them issued and does nothing."""
+        pending = Certificate.objects.filter(
+            status=CertificateStatus.PENDING,
+            enrollment__user__in=[person.pk for person in people.values()],
+        ).values_list("pk", flat=True)
+        for certificate_id in list(pending):
+            certificate = certificate_issue(certificate_id=certificate_id)
+            if certificate is not None and certificate.status == CertificateStatus.ISSUED:
+                self.created["certificates"] += 1
 
     def pass_quiz(self, enrollment: Enrollment, quiz: Quiz) -> None:
         """Sit ``quiz`` as the learner would, through the quiz services, answering every
