@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "csp",
     "accounts",
     "audit",
     "courses",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -283,6 +285,35 @@ LMS_VIDEO_HOSTS = env_list(
     ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 )
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
+
+# Content-Security-Policy (django-csp), in every environment so the browser tier sees what
+# production sends. Templates carry no inline scripts, styles or event handlers. Lessons frame
+# the players that courses.validators.video_embed_url links to, on the allowed video hosts
+# only (YouTube links are embedded from youtube-nocookie.com). See docs/security.md.
+_VIDEO_PLAYER_HOSTS = {
+    "www.youtube.com": "www.youtube-nocookie.com",
+    "youtube.com": "www.youtube-nocookie.com",
+    "youtu.be": "www.youtube-nocookie.com",
+    "vimeo.com": "player.vimeo.com",
+}
+LMS_VIDEO_FRAME_SOURCES = sorted(
+    {f"https://{_VIDEO_PLAYER_HOSTS.get(host, host)}" for host in LMS_VIDEO_HOSTS}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # allauth shows the TOTP set-up QR code as a data: image.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": LMS_VIDEO_FRAME_SOURCES or ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
