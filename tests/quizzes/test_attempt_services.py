@@ -201,6 +201,32 @@ def test_the_same_seed_deals_the_same_paper_and_another_seed_a_different_one(cou
     assert other_seed != first
 
 
+def test_the_shuffled_order_of_a_paper_does_not_change_its_score(course, now):
+    """The same choices, ticked on papers dealt in different orders and posted in the order
+    each paper shows them, score the same. A grader that read choices by position, or
+    questions by their place on the paper, would give these papers different scores."""
+    quiz = quiz_with_every_kind(course, shuffle_questions=True, shuffle_choices=True)
+    multiple = next(q for q in questions_of(quiz) if q.kind == QuestionKind.MULTIPLE)
+    ticked = {*choice_ids(multiple, correct=True)[:2], choice_ids(multiple, correct=False)[0]}
+    answers = correct_answers(quiz)
+
+    papers, scores = [], []
+    for seed in (11, 12, 13):
+        attempt = attempt_start(
+            enrollment=EnrollmentFactory(course=course), quiz=quiz, now=now, rng=random.Random(seed)
+        )
+        shown = attempt.choice_order[str(multiple.pk)]
+        data = {f"q-{qid}": answers[f"q-{qid}"] for qid in attempt.question_ids}
+        data[f"q-{multiple.pk}"] = [str(cid) for cid in shown if cid in ticked]
+        submitted, _saved = attempt_submit(attempt=attempt, data=data, now=now)
+        papers.append((attempt.question_ids, shown))
+        scores.append(submitted.score)
+
+    assert len({repr(paper) for paper in papers}) == 3, "the seeds must deal different papers"
+    # Eight of ten points: the multiple-choice question gives 3 × (2 right − 1 wrong) / 3 = 1.
+    assert scores == [Decimal(8)] * 3
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_without_shuffling_the_paper_keeps_the_authored_order(course, seed, now):
     quiz = _shuffled_quiz(course)
