@@ -134,6 +134,7 @@ def main() -> int:
     people = RESULTS / "load-people.json"
     prefix = RESULTS / f"load-{stamp}"
     env = django_env(options.database_url, secrets.token_urlsafe(50), options.redis_url)
+    env["LMS_TRUSTED_PROXY_COUNT"] = "1"  # Locust plays the proxy: it sends X-Forwarded-For
     prepare(options, env, people)
 
     print(f"Starting gunicorn on {HOST}:{options.port}, {options.workers} sync workers", flush=True)

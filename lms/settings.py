@@ -179,6 +179,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Rate limits count per client address. Behind a load balancer or TLS proxy every request comes
+# from the proxy, so say how many proxies append to X-Forwarded-For; otherwise one busy
+# morning of sign-ins from the whole training centre shares one address's limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("LMS_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("LMS_MFA_ISSUER", "LMS")
 SOCIALACCOUNT_ONLY = False
