@@ -120,7 +120,17 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--users", type=int, default=200, help="simulated learners")
     parser.add_argument("--spawn-rate", type=float, default=4, help="learners started per second")
-    parser.add_argument("--duration", type=int, default=120, help="seconds of load")
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=120,
+        help="seconds of load measured; with --after-ramp, counted from when every learner runs",
+    )
+    parser.add_argument(
+        "--after-ramp",
+        action="store_true",
+        help="measure only once every learner has started (and signed in): Locust --reset-stats",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8013)
     return parser.parse_args()
@@ -143,12 +153,14 @@ def main() -> int:
         wait_until_ready(server, options.port, log_path)
         load_before = os.getloadavg()
         started = time.monotonic()
+        ramp = options.users / options.spawn_rate if options.after_ramp else 0
         command = [
             sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--headless",
             "--users", str(options.users), "--spawn-rate", str(options.spawn_rate),
-            "--run-time", f"{options.duration}s", "--host", f"http://{HOST}:{options.port}",
+            "--run-time", f"{int(options.duration + ramp)}s", "--host", f"http://{HOST}:{options.port}",
             "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
             "--loglevel", "WARNING",
+            *(["--reset-stats"] if options.after_ramp else []),
         ]  # fmt: skip
         print(
             f"Locust: {options.users} learners, {options.spawn_rate}/s, {options.duration} s",
@@ -171,6 +183,7 @@ def main() -> int:
         "users": options.users,
         "spawn_rate": options.spawn_rate,
         "duration_s": options.duration,
+        "measured_after_ramp": options.after_ramp,
         "gunicorn_workers": options.workers,
         "seconds": round(time.monotonic() - started, 1),
         "load_average_before": load_before,
