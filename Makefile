@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format integration e2e ci-test bench clean worker beat
+.PHONY: run test lint format integration e2e ci-test bench clean worker beat messages check-messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,16 @@ test: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/python -m pytest tests/integration -q
 
-e2e: $(STAMP)
+# axe-core for the accessibility checks, at the version package-lock.json pins.
+AXE_DIR := tests/e2e/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tier (Debian: apt-get install npm)"; exit 1; }
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	touch $(AXE)
+
+e2e: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest tests/e2e -q
 
 lint: $(STAMP)
@@ -40,6 +49,13 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A lms beat --loglevel=info
+
+# Extract strings (needs GNU gettext), write sr_Latn from sr, compile every .mo (docs/translation.md).
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py update
+
+check-messages: $(STAMP)
+	$(BIN)/python scripts/messages.py check
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py

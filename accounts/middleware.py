@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .language import language_for_request
 
 # What a privileged user without MFA may still open: setting up TOTP (and re-entering the
 # password, which allauth may ask for first), the MFA overview that explains it, signing out,
@@ -22,22 +25,17 @@ _MFA_EXEMPT_URL_NAMES = frozenset(
 _MFA_EXEMPT_PREFIXES = ("/i18n/", "/static/", "/healthz")
 
 
-class UserLanguageMiddleware:
-    """Use a signed-in person's preferred language unless they chose one in this browser."""
+class UserLanguageMiddleware(LocaleMiddleware):
+    """Activate the language of ``accounts.language.language_for_request`` for every request.
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    It replaces Django's LocaleMiddleware and sits after authentication, so that a signed-in
+    person's preferred language applies from sign-in on; the response handling (``Vary`` and
+    ``Content-Language``) is Django's.
+    """
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+    def process_request(self, request):
+        translation.activate(language_for_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RequireMFAMiddleware:

@@ -319,7 +319,7 @@ def test_catalogue_cache_is_kept_apart_per_language(client):
     client.post(reverse("set_language"), {"language": "sr"})
     in_serbian = client.get(reverse("courses:catalogue"))
 
-    assert '<html lang="sr">' in in_serbian.text
+    assert '<html lang="sr" dir="ltr">' in in_serbian.text
     assert "cached for English" not in in_serbian.text
     assert "Records" in in_serbian.text
 
