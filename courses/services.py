@@ -1,6 +1,7 @@
 """Writes and rules for courses, enrollments and progress. Views, tasks and the admin call these."""
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +19,8 @@ from .models import (
     Lesson,
     LessonProgress,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class EnrollmentError(Exception):
@@ -117,10 +120,15 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
         raise EnrollmentError(_("This course was assigned to you and cannot be left."))
     if enrollment.status == EnrollmentStatus.COMPLETED:
         raise EnrollmentError(_("You have completed this course; it stays in your record."))
-    if enrollment.status == EnrollmentStatus.WITHDRAWN:
-        return enrollment
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    enrollment.save(update_fields=["status"])
+    with transaction.atomic():
+        # The same row lock the quiz services take, so no attempt write races the withdrawal.
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if locked.status == EnrollmentStatus.COMPLETED:
+            raise EnrollmentError(_("You have completed this course; it stays in your record."))
+        if locked.status != EnrollmentStatus.WITHDRAWN:
+            locked.status = EnrollmentStatus.WITHDRAWN
+            locked.save(update_fields=["status"])
+    enrollment.status = locked.status
     return enrollment
 
 
@@ -129,10 +137,13 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress
     Then check whether the course is now complete."""
     if lesson.course_id != enrollment.course_id:
         raise EnrollmentError(_("This lesson is not part of the course."))
-    if not enrollment.is_open:
-        raise EnrollmentError(_("Enrol in the course to record progress."))
     try:
         with transaction.atomic():
+            # Read the status under the row lock: the enrollment passed in may be stale.
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            enrollment.status = locked.status
+            if not locked.is_open:
+                raise EnrollmentError(_("Enrol in the course to record progress."))
             progress, _created = LessonProgress.objects.get_or_create(
                 enrollment=enrollment, lesson=lesson
             )
@@ -175,11 +186,15 @@ def enrollment_update_completion(
 
 def course_reevaluate_completions(*, course_id: int) -> int:
     """After a course's required lessons change, complete every active enrollment that now
-    meets the rule. Safe to run any number of times. Returns how many were completed."""
+    meets the rule. Safe to run any number of times. Each enrollment stands on its own: one that
+    cannot be evaluated is logged and skipped. Returns how many were completed."""
     completed = 0
     active = Enrollment.objects.filter(course_id=course_id, status=EnrollmentStatus.ACTIVE)
-    for enrollment in active.iterator():
-        completed += enrollment_update_completion(enrollment=enrollment) is not None
+    for enrollment in active.order_by("pk").iterator():
+        try:
+            completed += enrollment_update_completion(enrollment=enrollment) is not None
+        except Exception:
+            logger.exception("Could not re-evaluate enrollment %s; skipped", enrollment.pk)
     return completed
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "csp",
     "accounts",
     "audit",
     "jobs",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -180,6 +182,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Rate limits count per client address. Behind a load balancer or TLS proxy every request comes
+# from the proxy, so say how many proxies append to X-Forwarded-For; otherwise one busy
+# morning of sign-ins from the whole training centre shares one address's limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("LMS_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("LMS_MFA_ISSUER", "LMS")
 SOCIALACCOUNT_ONLY = False
@@ -317,6 +323,34 @@ LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
 # Behind a reverse proxy: the request header holding the client's address, as Django names it
 # (HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
 LMS_CLIENT_IP_HEADER = env("LMS_CLIENT_IP_HEADER", "")
+# Content-Security-Policy (django-csp), in every environment so the browser tier sees what
+# production sends. Templates carry no inline scripts, styles or event handlers. Lessons frame
+# the players that courses.validators.video_embed_url links to, on the allowed video hosts
+# only (YouTube links are embedded from youtube-nocookie.com). See docs/security.md.
+_VIDEO_PLAYER_HOSTS = {
+    "www.youtube.com": "www.youtube-nocookie.com",
+    "youtube.com": "www.youtube-nocookie.com",
+    "youtu.be": "www.youtube-nocookie.com",
+    "vimeo.com": "player.vimeo.com",
+}
+LMS_VIDEO_FRAME_SOURCES = sorted(
+    {f"https://{_VIDEO_PLAYER_HOSTS.get(host, host)}" for host in LMS_VIDEO_HOSTS}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # allauth shows the TOTP set-up QR code as a data: image.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": LMS_VIDEO_FRAME_SOURCES or ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -88,6 +88,9 @@ def attempt_take(request, slug, quiz_id, attempt_id):
     result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return redirect(*result_url)
+    if not enrollment.is_open:
+        messages.info(request, _("Enrol in the course to take its quizzes."))
+        return redirect("courses:detail", slug=course.slug)
     now = timezone.now()
     errors = {}
     if request.method == "POST":
