@@ -27,13 +27,17 @@ class OrgUnitAdmin(admin.ModelAdmin):
         if change:
             try:
                 services.org_unit_update(
-                    unit=obj, name=data["name"], code=data["code"], parent=data["parent"]
+                    unit=obj,
+                    name=data["name"],
+                    code=data["code"],
+                    parent=data["parent"],
+                    actor=request.user,
                 )
             except ValueError as exc:
                 self.message_user(request, str(exc), level="error")
         else:
             created = services.org_unit_create(
-                name=data["name"], code=data["code"], parent=data["parent"]
+                name=data["name"], code=data["code"], parent=data["parent"], actor=request.user
             )
             obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
 
@@ -110,5 +114,24 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(str(labels.get(g.name, g.name)) for g in obj.groups.all())
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.user_set_roles(user=obj, roles=form.cleaned_data.get("roles") or [])
+        services.user_save_by_admin(
+            actor=request.user,
+            user=obj,
+            roles=form.cleaned_data.get("roles") or [],
+            creating=not change,
+        )
+
+    def log_change(self, request, obj, message):
+        # The admin's own password view saves the form itself; the audit record follows it.
+        if message and any(
+            "password" in entry.get("changed", {}).get("fields", [])
+            for entry in message
+            if isinstance(entry, dict)
+        ):
+            services.user_record_password_set_by_admin(actor=request.user, user=obj)
+        return super().log_change(request, obj, message)
+
+    def has_delete_permission(self, request, obj=None):
+        # People are erased (pseudonymised), never deleted: their completions and the audit
+        # log keep pointing at them.
+        return False

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from audit.services import audit_record
+
 from .models import PATH_STEP, OrgUnit, User
 from .permissions import forget_roles
 from .roles import PRIVILEGED_ROLES, Role
@@ -15,8 +17,11 @@ def _path_for(unit: OrgUnit) -> str:
     return f"{prefix}{unit.pk:0{PATH_STEP}d}."
 
 
-def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:
-    """Create a unit below ``parent`` (or a new organisation when there is none)."""
+def org_unit_create(
+    *, name: str, code: str, parent: OrgUnit | None = None, actor: User | None = None
+) -> OrgUnit:
+    """Create a unit below ``parent`` (or a new organisation when there is none). Recorded in
+    the audit log."""
     with transaction.atomic():
         # The path holds the unit's own id, so it is written after the row exists.
         unit = OrgUnit(name=name, code=code, parent=parent, path=f"new:{code}")
@@ -24,13 +29,27 @@ def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> O
         unit.path = _path_for(unit)
         unit.depth = parent.depth + 1 if parent else 0
         unit.save(update_fields=["path", "depth"])
+        audit_record(
+            actor=actor,
+            action="org_unit.create",
+            target=unit,
+            data={"code": code, "parent": parent.pk if parent else None},
+        )
     return unit
 
 
-def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | None) -> OrgUnit:
+def org_unit_update(
+    *,
+    unit: OrgUnit,
+    name: str,
+    code: str,
+    parent: OrgUnit | None,
+    actor: User | None = None,
+) -> OrgUnit:
     """Rename or move a unit. A unit cannot move below itself; moving it re-roots its subtree
     and the organisation of every member in it. Paths are read from the database under a lock,
-    so unit objects loaded before another move cannot corrupt the tree."""
+    so unit objects loaded before another move cannot corrupt the tree. A change is recorded in
+    the audit log: a move changes which HR officers see the unit's people."""
     with transaction.atomic():
         current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
         new_parent = None
@@ -39,6 +58,7 @@ def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | No
             if new_parent.is_within(current):
                 raise ValueError("A unit cannot be moved below itself.")
         old_path, old_depth = current.path, current.depth
+        before = {"name": current.name, "code": current.code, "parent": current.parent_id}
         current.name, current.code, current.parent = name, code, new_parent
         current.save(update_fields=["name", "code", "parent"])
         new_path = _path_for(current)
@@ -53,14 +73,22 @@ def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | No
             User.objects.filter(org_unit__in=[n.pk for n in descendants]).update(
                 organisation_id=new_root
             )
+        after = {"name": name, "code": code, "parent": new_parent.pk if new_parent else None}
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if changes:
+            audit_record(actor=actor, action="org_unit.update", target=current, data=changes)
     unit.refresh_from_db()
     return unit
 
 
-def user_set_roles(*, user: User, roles: Iterable[Role]) -> User:
-    """Give ``user`` exactly these roles. Administrators may open the admin site."""
+def user_set_roles(*, user: User, roles: Iterable[Role], actor: User | None = None) -> User:
+    """Give ``user`` exactly these roles. Administrators may open the admin site.
+
+    A change is recorded in the audit log, except a new account's first learner role (every
+    self-registered person gets one)."""
     roles = {Role(r) for r in roles}
     with transaction.atomic():
+        before = set(user.groups.values_list("name", flat=True))
         groups = [Group.objects.get_or_create(name=role.value)[0] for role in roles]
         user.groups.set(groups)
         is_admin = Role.ADMINISTRATOR in roles
@@ -68,8 +96,63 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> User:
         user.is_superuser = is_admin
         user.has_privileged_role = bool(roles & PRIVILEGED_ROLES)
         user.save(update_fields=["is_staff", "is_superuser", "has_privileged_role"])
+        after = {role.value for role in roles}
+        if before != after and not (not before and after == {Role.LEARNER.value}):
+            audit_record(
+                actor=actor,
+                action="user.roles_set",
+                target=user,
+                data={"before": sorted(before), "after": sorted(after)},
+            )
     forget_roles(user)
     return user
+
+
+# The fields an administrator edits on a person, compared before and after an admin save.
+ADMIN_EDITED_FIELDS = (
+    "email",
+    "full_name",
+    "preferred_language",
+    "org_unit_id",
+    "employee_number",
+    "is_active",
+    "password",
+)
+# Fields whose old and new values go into the audit log; the others are personal data, so
+# only their names are recorded.
+_AUDITED_VALUES = ("org_unit_id", "is_active", "preferred_language")
+
+
+def user_save_by_admin(*, actor: User, user: User, roles: Iterable[Role], creating: bool) -> User:
+    """Store an administrator's edit of a person (the fields as the admin form set them) and
+    their roles, and record which fields changed in the audit log: values for the unit, the
+    active flag and the language, names only for personal data and the password."""
+    with transaction.atomic():
+        if creating:
+            user.save()
+            changed = [f for f in ADMIN_EDITED_FIELDS if getattr(user, f) not in ("", None)]
+            data = {"fields": sorted(changed)}
+            action = "user.create"
+        else:
+            stored = User.objects.select_for_update().get(pk=user.pk)
+            changed = [f for f in ADMIN_EDITED_FIELDS if getattr(stored, f) != getattr(user, f)]
+            if changed:
+                names = [f.removesuffix("_id") for f in changed]
+                user.save(update_fields=names)
+            data = {"fields": sorted(f.removesuffix("_id") for f in changed)}
+            for name in _AUDITED_VALUES:
+                if name in changed:
+                    data[name.removesuffix("_id")] = [getattr(stored, name), getattr(user, name)]
+            action = "user.update"
+        if creating or changed:
+            audit_record(actor=actor, action=action, target=user, data=data)
+        user_set_roles(user=user, roles=roles, actor=actor)
+    return user
+
+
+def user_record_password_set_by_admin(*, actor: User, user: User) -> None:
+    """Django's admin sets the password in its own view; this records that it did."""
+    audit_record(actor=actor, action="user.password_set", target=user, data={})
 
 
 def user_create(

@@ -46,9 +46,20 @@ class CourseAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    def save_model(self, request, obj, form, change):
+        # A status chosen in the form goes through the service, which audits it.
+        status = obj.status
+        if change:
+            obj.status = form.initial.get("status", status)
+        else:
+            obj.status = CourseStatus.DRAFT
+        super().save_model(request, obj, form, change)
+        if status != obj.status:
+            services.course_set_status(course=obj, status=status, actor=request.user)
+
     def _set_status(self, request, queryset, status):
         for course in queryset:
-            services.course_set_status(course=course, status=status)
+            services.course_set_status(course=course, status=status, actor=request.user)
         self.message_user(
             request, _("Updated %(n)d courses.") % {"n": len(queryset)}, messages.SUCCESS
         )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 
 from . import completion
 from .models import (
@@ -36,7 +37,8 @@ def enrollment_create(
 
     One enrollment per person and course: enrolling again returns the existing one, and a
     withdrawn enrollment becomes active again with its progress intact. An assignment makes
-    the enrollment mandatory and sets its due date.
+    the enrollment mandatory and sets its due date, and is recorded in the audit log with the
+    person who assigned it as the actor.
     """
     if course.status != CourseStatus.PUBLISHED:
         raise EnrollmentError(_("This course is not open for enrolment."))
@@ -48,6 +50,8 @@ def enrollment_create(
             course=course,
             defaults={"source": source, "assigned_by": assigned_by, "due_date": due_date},
         )
+        if source == EnrollmentSource.ASSIGNED:
+            _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
         if created:
             return enrollment
         fields = []
@@ -65,6 +69,19 @@ def enrollment_create(
     if enrollment.status == EnrollmentStatus.ACTIVE:
         enrollment_evaluate_completion(enrollment=enrollment)
     return enrollment
+
+
+def _audit_assignment(enrollment: Enrollment, *, assigned_by, due_date) -> None:
+    audit_record(
+        actor=assigned_by,
+        action="enrollment.assign",
+        target=enrollment,
+        data={
+            "user": enrollment.user_id,
+            "course": enrollment.course_id,
+            "due_date": due_date.isoformat() if due_date else None,
+        },
+    )
 
 
 def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
@@ -125,14 +142,34 @@ def course_reevaluate_completions(*, course_id: int) -> int:
     return completed
 
 
-def course_set_status(*, course: Course, status: CourseStatus) -> Course:
-    """Publish, archive or return a course to draft; the first publication time is kept."""
-    course.status = status
-    fields = ["status"]
-    if status == CourseStatus.PUBLISHED and course.published_at is None:
-        course.published_at = timezone.now()
-        fields.append("published_at")
-    course.save(update_fields=fields)
+_STATUS_ACTIONS = {
+    CourseStatus.PUBLISHED: "course.publish",
+    CourseStatus.ARCHIVED: "course.archive",
+    CourseStatus.DRAFT: "course.return_to_draft",
+}
+
+
+def course_set_status(*, course: Course, status: CourseStatus, actor: User | None = None) -> Course:
+    """Publish, archive or return a course to draft; the first publication time is kept. A
+    change of status is recorded in the audit log."""
+    status = CourseStatus(status)
+    with transaction.atomic():
+        before = (
+            Course.objects.select_for_update().values_list("status", flat=True).get(pk=course.pk)
+        )
+        course.status = status
+        fields = ["status"]
+        if status == CourseStatus.PUBLISHED and course.published_at is None:
+            course.published_at = timezone.now()
+            fields.append("published_at")
+        course.save(update_fields=fields)
+        if before != status:
+            audit_record(
+                actor=actor,
+                action=_STATUS_ACTIONS[status],
+                target=course,
+                data={"from": before, "to": status.value},
+            )
     return course
 
 
