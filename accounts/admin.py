@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -74,10 +76,11 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "org_unit", "is_active", "role_names"]
     list_filter = ["is_active", "groups", "preferred_language"]
+    actions = ["erase_people"]
     list_select_related = ["org_unit"]
     search_fields = ["email", "full_name", "employee_number"]
     autocomplete_fields = ["org_unit"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "erased_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -85,7 +88,7 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["full_name", "preferred_language", "org_unit", "employee_number"]},
         ),
         (_("Access"), {"fields": ["is_active", "roles"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "erased_at"]}),
     ]
     add_fieldsets = [
         (
@@ -130,6 +133,33 @@ class UserAdmin(DjangoUserAdmin):
         ):
             services.user_record_password_set_by_admin(actor=request.user, user=obj)
         return super().log_change(request, obj, message)
+
+    @admin.action(description=_("Erase selected people (cannot be undone)"))
+    def erase_people(self, request, queryset):
+        """Ask for confirmation on a page of its own, then erase each person on their own: one
+        refusal does not stop the others."""
+        people = list(queryset.order_by("email"))
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Erase people"),
+                "opts": self.model._meta,
+                "people": people,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action": "erase_people",
+            }
+            return TemplateResponse(request, "admin/accounts/user/erase_confirmation.html", context)
+        erased = 0
+        for person in people:
+            try:
+                services.user_erase(actor=request.user, user=person)
+            except services.ErasureError as exc:
+                self.message_user(request, f"{person.email}: {exc}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(request, _("Erased %(n)d people.") % {"n": erased}, messages.SUCCESS)
+        return None
 
     def has_delete_permission(self, request, obj=None):
         # People are erased (pseudonymised), never deleted: their completions and the audit

@@ -122,6 +122,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # accounts.services.user_set_roles writes it.
     has_privileged_role = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set once by accounts.services.user_erase: the person's identity was replaced by a
+    # pseudonym, for good.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -1,14 +1,24 @@
 """Writes to accounts and organisation units. Every privileged change goes through here."""
 
+import secrets
 from collections.abc import Iterable
+from importlib import import_module
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 
 from .models import PATH_STEP, OrgUnit, User
 from .permissions import forget_roles
+from .personal_data import registered_sections
 from .roles import PRIVILEGED_ROLES, Role
 
 
@@ -167,8 +177,6 @@ def user_create(
     email_verified: bool = False,
 ) -> User:
     """Create a person with roles; ``email_verified`` records the address as already confirmed."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         user = User.objects.create_user(
             email=email,
@@ -204,3 +212,94 @@ def user_set_preferred_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+class ErasureError(Exception):
+    """The erasure was refused; the message is for the administrator."""
+
+
+PERSONAL_DATA_FORMAT = "lms-personal-data/1"
+
+
+def personal_data_export(*, user: User) -> dict:
+    """Everything the LMS holds about ``user``, one section per registered app, as JSON-ready
+    values. The download is recorded in the audit log."""
+    data = {"format": PERSONAL_DATA_FORMAT, "exported_at": timezone.now().isoformat()}
+    for section in registered_sections():
+        data[section.key] = section.export(user)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="person.export",
+            target=user,
+            data={"sections": [s.key for s in registered_sections()]},
+        )
+    return data
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every session signed in as ``user`` (through the session engine, so a cached
+    copy goes too). Sessions are decoded one by one: an erasure is rare, the table is not."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500):
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def user_erase(*, actor: User, user: User) -> User:
+    """Erase a person: the name, email address and employee number are replaced with a
+    pseudonym that nothing links back, the password made unusable and the account closed;
+    sessions, sign-in email addresses, single sign-on accounts and authenticators are deleted;
+    each registered app erases what it holds beyond statistics. Enrolments, progress, attempts
+    and the audit log stay, pointing at the pseudonym. It cannot be undone and is audited."""
+    if actor.pk == user.pk:
+        raise ErasureError(_("You cannot erase your own account."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.erased_at is not None:
+            raise ErasureError(_("This person has already been erased."))
+        pseudonym = f"erased-{secrets.token_hex(8)}"
+        locked.full_name = pseudonym
+        locked.email = f"{pseudonym}@erased.invalid"
+        locked.employee_number = ""
+        locked.set_unusable_password()
+        locked.is_active = False
+        locked.last_login = None
+        locked.erased_at = timezone.now()
+        locked.groups.clear()
+        locked.is_staff = locked.is_superuser = locked.has_privileged_role = False
+        locked.save(
+            update_fields=[
+                "full_name",
+                "email",
+                "employee_number",
+                "password",
+                "is_active",
+                "last_login",
+                "erased_at",
+                "is_staff",
+                "is_superuser",
+                "has_privileged_role",
+            ]
+        )
+        EmailAddress.objects.filter(user=locked).delete()
+        SocialAccount.objects.filter(user=locked).delete()
+        Authenticator.objects.filter(user=locked).delete()
+        erased_sections = []
+        for section in registered_sections():
+            if section.erase is not None:
+                section.erase(locked)
+                erased_sections.append(section.key)
+        sessions = _end_sessions(locked)
+        audit_record(
+            actor=actor,
+            action="person.erase",
+            target=locked,
+            data={"sections": erased_sections, "sessions_ended": sessions},
+        )
+    forget_roles(user)
+    user.refresh_from_db()
+    return user

@@ -153,6 +153,11 @@ MATRIX = {
         "POST": signed_in(to("profile")),
         "post": lambda w: {"full_name": "Ана Анић", "preferred_language": "sr"},
     },
+    "personal_data_download": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(405),
+        "POST": signed_in(200),
+    },
     "courses:catalogue": {
         "kwargs": _no_kwargs,
         "GET": answers(200),
