@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import OrgUnit, User
@@ -158,7 +159,8 @@ class UserAdmin(DjangoUserAdmin):
             else:
                 erased += 1
         if erased:
-            self.message_user(request, _("Erased %(n)d people.") % {"n": erased}, messages.SUCCESS)
+            message = ngettext("Erased %(n)d person.", "Erased %(n)d people.", erased)
+            self.message_user(request, message % {"n": erased}, messages.SUCCESS)
         return None
 
     def has_delete_permission(self, request, obj=None):
