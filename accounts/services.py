@@ -136,7 +136,8 @@ _AUDITED_VALUES = ("org_unit_id", "is_active", "preferred_language")
 def user_save_by_admin(*, actor: User, user: User, roles: Iterable[Role], creating: bool) -> User:
     """Store an administrator's edit of a person (the fields as the admin form set them) and
     their roles, and record which fields changed in the audit log: values for the unit, the
-    active flag and the language, names only for personal data and the password."""
+    active flag and the language, names only for personal data and the password. A new email
+    address replaces the person's sign-in addresses, so the old one no longer signs in."""
     with transaction.atomic():
         if creating:
             user.save()
@@ -149,6 +150,13 @@ def user_save_by_admin(*, actor: User, user: User, roles: Iterable[Role], creati
             if changed:
                 names = [f.removesuffix("_id") for f in changed]
                 user.save(update_fields=names)
+            if "email" in changed:
+                # allauth signs people in by their EmailAddress rows: the old address must stop
+                # working, and the address the administrator set is taken as confirmed.
+                EmailAddress.objects.filter(user=user).delete()
+                EmailAddress.objects.create(
+                    user=user, email=user.email, primary=True, verified=True
+                )
             data = {"fields": sorted(f.removesuffix("_id") for f in changed)}
             for name in _AUDITED_VALUES:
                 if name in changed:

@@ -57,6 +57,15 @@ class CourseAdmin(admin.ModelAdmin):
         if status != obj.status:
             services.course_set_status(course=obj, status=status, actor=request.user)
 
+    def save_related(self, request, form, formsets, change):
+        # Trainers are set through the service, which audits the change.
+        trainers = form.cleaned_data.pop("trainers", None)
+        super().save_related(request, form, formsets, change)
+        if trainers is not None:
+            services.course_set_trainers(
+                course=form.instance, trainers=trainers, actor=request.user
+            )
+
     def _set_status(self, request, queryset, status):
         for course in queryset:
             services.course_set_status(course=course, status=status, actor=request.user)

@@ -173,6 +173,23 @@ def course_set_status(*, course: Course, status: CourseStatus, actor: User | Non
     return course
 
 
+def course_set_trainers(*, course: Course, trainers, actor: User | None = None) -> Course:
+    """Set who teaches ``course``. Trainers see every learner's progress and attempts in it, so
+    a change is recorded in the audit log."""
+    wanted = {t.pk for t in trainers}
+    with transaction.atomic():
+        before = set(course.trainers.values_list("pk", flat=True))
+        if before != wanted:
+            course.trainers.set(sorted(wanted))
+            audit_record(
+                actor=actor,
+                action="course.trainers_set",
+                target=course,
+                data={"before": sorted(before), "after": sorted(wanted)},
+            )
+    return course
+
+
 def course_schedule_completion_check(*, course_id: int) -> None:
     """Re-check completions after the transaction commits, outside the request."""
     from .tasks import reevaluate_completions

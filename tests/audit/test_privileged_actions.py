@@ -185,6 +185,7 @@ def test_publishing_and_archiving_in_the_admin_are_recorded(admin_client, admin_
 
 def test_a_status_chosen_in_the_course_form_goes_through_the_service(admin_client, admin_user):
     course = CourseFactory(status=CourseStatus.DRAFT)
+    trainer = UserFactory(roles=[Role.TRAINER])
     response = admin_client.post(
         reverse("admin:courses_course_change", args=[course.pk]),
         {
@@ -197,6 +198,7 @@ def test_a_status_chosen_in_the_course_form_goes_through_the_service(admin_clien
             "estimated_hours": "1",
             "self_enrollment": "on",
             "status": "published",
+            "trainers": [trainer.pk],
             "modules-TOTAL_FORMS": "0",
             "modules-INITIAL_FORMS": "0",
             "modules-MIN_NUM_FORMS": "0",
@@ -209,6 +211,11 @@ def test_a_status_chosen_in_the_course_form_goes_through_the_service(admin_clien
     assert course.published_at is not None
     [event] = events("course.publish")
     assert event.actor == admin_user
+    # So do the trainers chosen in it: they see every learner's progress in the course.
+    [trainers] = events("course.trainers_set")
+    assert trainers.actor == admin_user
+    assert trainers.data == {"before": [], "after": [trainer.pk]}
+    assert list(course.trainers.all()) == [trainer]
 
 
 def test_setting_the_status_a_course_already_has_records_nothing():
@@ -279,3 +286,36 @@ def test_the_log_is_read_only_in_the_admin_and_filters_by_actor_and_date(admin_c
     delete = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert admin_client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+
+
+def test_an_email_changed_in_the_admin_replaces_the_sign_in_address(admin_client):
+    from allauth.account.models import EmailAddress
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    person = UserFactory(email="old@example.gov", full_name="Ana")
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[person.pk]),
+        {
+            "email": "new@example.gov",
+            "full_name": "Ana",
+            "preferred_language": "en",
+            "employee_number": "",
+            "is_active": "on",
+            "roles": ["learner"],
+        },
+    )
+    assert response.status_code == 302
+    old = Client().post(
+        reverse("account_login"), {"login": "old@example.gov", "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in old.client.session
+    new = Client()
+    new.post(reverse("account_login"), {"login": "new@example.gov", "password": PASSWORD})
+    assert new.session.get("_auth_user_id") == str(person.pk)
+    assert list(EmailAddress.objects.filter(user=person).values_list("email", "primary")) == [
+        ("new@example.gov", True)
+    ]
+    [event] = events("user.update")
+    assert event.data == {"fields": ["email"]}
