@@ -240,3 +240,31 @@ def test_an_erased_person_can_be_exported_without_their_identity(admin_user, per
     data = services.personal_data_export(user=User.objects.get(pk=person.pk))
     assert "Јелена" not in json.dumps(data, ensure_ascii=False)
     assert data["enrollments"][0]["status"] == "completed"
+
+
+def test_the_download_runs_the_same_queries_however_much_data(person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_course():
+        course = course_with_lessons(lessons_per_module=2, modules=1)
+        enrollment = course_services.enrollment_create(user=person, course=course)
+        quiz = QuizFactory(course=course)
+        choice_question(quiz)
+        choice_question(quiz)
+        attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+        quiz_services.attempt_submit(attempt=attempt, data={})
+        for lesson in Lesson.objects.filter(course=course):
+            course_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+
+    def queries():
+        fresh = User.objects.get(pk=person.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            services.personal_data_export(user=fresh)
+        return len(ctx.captured_queries)
+
+    add_course()
+    few = queries()
+    for _ in range(4):
+        add_course()
+    assert queries() == few

@@ -319,3 +319,19 @@ def test_an_email_changed_in_the_admin_replaces_the_sign_in_address(admin_client
     ]
     [event] = events("user.update")
     assert event.data == {"fields": ["email"]}
+
+
+def test_the_log_in_the_admin_runs_the_same_queries_however_many_events(admin_client):
+    from tests.query_counts import count_queries
+
+    changelist = reverse("admin:audit_auditevent_changelist")
+
+    def record(n):
+        for _ in range(n):
+            actor = UserFactory()
+            account_services.user_set_roles(user=UserFactory(), roles=[Role.TRAINER], actor=actor)
+
+    record(2)
+    few = count_queries(admin_client, changelist)
+    record(20)
+    assert count_queries(admin_client, changelist) == few
