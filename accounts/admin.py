@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -11,6 +13,8 @@ from . import services
 from .models import OrgUnit, User
 from .permissions import user_roles
 from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(OrgUnit)
@@ -156,6 +160,15 @@ class UserAdmin(DjangoUserAdmin):
                 services.user_erase(actor=request.user, user=person)
             except services.ErasureError as exc:
                 self.message_user(request, f"{person.email}: {exc}", messages.ERROR)
+            except Exception:
+                # One person's failure (rolled back whole) must not stop the others.
+                logger.exception("Erasing user %s failed", person.pk)
+                self.message_user(
+                    request,
+                    _("%(email)s could not be erased; nothing was changed. See the server log.")
+                    % {"email": person.email},
+                    messages.ERROR,
+                )
             else:
                 erased += 1
         if erased:

@@ -268,3 +268,66 @@ def test_the_download_runs_the_same_queries_however_much_data(person):
     for _ in range(4):
         add_course()
     assert queries() == few
+
+
+def test_each_registered_erase_step_runs_inside_the_erasure(monkeypatch, admin_user, person):
+    """An app that holds personal data beyond statistics erases it through the registry."""
+    from accounts import personal_data
+
+    seen = []
+
+    def erase(user):
+        seen.append((user.pk, user.erased_at is not None))
+
+    monkeypatch.setitem(
+        personal_data._sections,
+        "notes",
+        personal_data.PersonalDataSection(key="notes", export=lambda user: [], erase=erase),
+    )
+    services.user_erase(actor=admin_user, user=person)
+    assert seen == [(person.pk, True)]
+    event = AuditEvent.objects.get(action="person.erase")
+    assert event.data["sections"] == ["notes"]
+
+
+def test_a_failing_erase_step_leaves_the_person_untouched(monkeypatch, admin_user, person):
+    from accounts import personal_data
+
+    def erase(user):
+        raise RuntimeError("storage unavailable")
+
+    monkeypatch.setitem(
+        personal_data._sections,
+        "files",
+        personal_data.PersonalDataSection(key="files", export=lambda user: [], erase=erase),
+    )
+    with pytest.raises(RuntimeError):
+        services.user_erase(actor=admin_user, user=person)
+    kept = User.objects.get(pk=person.pk)
+    assert (kept.email, kept.erased_at) == ("jelena@example.gov", None)
+    assert EmailAddress.objects.filter(user=kept).exists()
+    assert not AuditEvent.objects.filter(action="person.erase").exists()
+
+
+def test_one_failure_in_the_admin_batch_is_reported_and_the_others_are_erased(
+    monkeypatch, client, admin_user, person, caplog
+):
+    from accounts import personal_data
+
+    def erase(user):
+        if user.pk == person.pk:
+            raise RuntimeError("storage unavailable")
+
+    monkeypatch.setitem(
+        personal_data._sections,
+        "files",
+        personal_data.PersonalDataSection(key="files", export=lambda user: [], erase=erase),
+    )
+    other = UserFactory()
+    response = _erase_in_admin(client, admin_user, [person, other], confirm=True)
+    assert response.status_code == 302
+    assert User.objects.get(pk=person.pk).erased_at is None
+    assert User.objects.get(pk=other.pk).erased_at is not None
+    assert "Erasing user" in caplog.text
+    page = client.get(response["Location"])
+    assert "could not be erased; nothing was changed" in page.text
