@@ -21,6 +21,22 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
+def _plain(value):
+    """``value`` in the form every database gives back unchanged, so what is hashed is what is
+    read later: the JSON round trip above turns dates, decimals and tuples into strings and
+    lists; floats become text (PostgreSQL's jsonb would print 1e16 as an integer), and NUL
+    characters, which jsonb refuses, become U+FFFD."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
 def audit_record(
     *, actor, action: str, target: models.Model, data: dict | None = None
 ) -> AuditEvent:
@@ -31,9 +47,7 @@ def audit_record(
     commits. ``data`` holds ids, codes and field names, never names or email addresses, so
     erasing a person leaves the chain intact (the events show the pseudonym through ``actor``).
     """
-    # Stored exactly as hashed: a JSON round trip turns dates, decimals and tuples into the
-    # strings and lists the database will give back.
-    data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    data = _plain(json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)))
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         _lock_chain()

@@ -193,3 +193,21 @@ def test_the_backfill_links_existing_events_in_time_order(chain):
     assert ordered == list(
         AuditEvent.objects.order_by("created_at", "pk").values_list("pk", flat=True)
     )
+
+
+def test_details_are_stored_in_a_form_every_database_returns_unchanged():
+    actor = UserFactory()
+    event = audit_record(
+        actor=actor,
+        action="x.y",
+        target=actor,
+        data={"big": 1e16, "ratio": 0.1, "text": "a\x00b", "nested": {"n": [1, 2.5]}},
+    )
+    event.refresh_from_db()
+    assert event.data == {
+        "big": "1e+16",
+        "ratio": "0.1",
+        "text": "a\ufffdb",
+        "nested": {"n": [1, "2.5"]},
+    }
+    assert audit_chain_verify().problem is None

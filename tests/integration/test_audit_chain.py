@@ -75,3 +75,14 @@ def test_without_the_lock_the_unique_number_still_refuses_a_fork():
             prev_hash=first.prev_hash,
             hash="e" * 64,
         ).save(force_insert=True)
+
+
+def test_details_round_trip_through_jsonb_without_breaking_the_chain():
+    actor = UserFactory()
+    audit_record(
+        actor=actor,
+        action="x.y",
+        target=actor,
+        data={"big": 1e16, "text": "a\x00b", "ћирилица": "한국어", "n": 12345678901234567890},
+    )
+    assert audit_chain_verify().problem is None
