@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.close_expired_attempts",
         "schedule": 60.0,
     },
+    "verify-audit-chain": {
+        "task": "audit.verify_chain",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -211,3 +211,21 @@ def test_details_are_stored_in_a_form_every_database_returns_unchanged():
         "nested": {"n": [1, "2.5"]},
     }
     assert audit_chain_verify().problem is None
+
+
+def test_the_nightly_check_logs_a_break_as_an_error(chain, caplog):
+    from audit.tasks import verify_chain
+
+    with caplog.at_level("INFO", logger="audit.tasks"):
+        assert verify_chain() is True
+    assert f"head {chain[-1].seq}:{chain[-1].hash}" in caplog.text
+    _sql("DELETE FROM audit_auditevent WHERE seq = %s", [chain[1].seq])
+    caplog.clear()
+    assert verify_chain() is False
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert f"event #{chain[1].seq} is missing" in record.getMessage()
+
+
+def test_the_nightly_check_is_scheduled(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "audit.verify_chain" in tasks
