@@ -11,6 +11,9 @@ a new page joins by adding one dict. Each entry gives:
 - optionally ``private``: the page shows one person's data or a course's internals, so the
   visitors outside its scope (``OUTSIDE``) may never get a 200 from it.
 
+A page about a new kind of object (a certificate, a report) adds that object to ``World`` and to
+the ``world`` fixture, built for the learner in the course, so every visitor meets it.
+
 Expected answers: a status code (200, 403, 404, 405), ``LOGIN`` (a redirect to the sign-in page)
 or ``to("url:name")`` (a redirect to that page). A 500 is never expected.
 
