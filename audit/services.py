@@ -47,6 +47,8 @@ def audit_record(
     commits. ``data`` holds ids, codes and field names, never names or email addresses, so
     erasing a person leaves the chain intact (the events show the pseudonym through ``actor``).
     """
+    if target.pk is None:
+        raise ValueError("Audit events are about stored objects; save the target first.")
     data = _plain(json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)))
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     with transaction.atomic():

@@ -229,3 +229,11 @@ def test_the_nightly_check_logs_a_break_as_an_error(chain, caplog):
 def test_the_nightly_check_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "audit.verify_chain" in tasks
+
+
+def test_an_unsaved_target_is_refused():
+    from courses.models import Course
+
+    with pytest.raises(ValueError, match="save the target first"):
+        audit_record(actor=None, action="x.y", target=Course(title="Unsaved"))
+    assert not AuditEvent.objects.exists()
