@@ -127,6 +127,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # "Ђорђе" the way the catalogue does.
     search_text = models.TextField(editable=False, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set once by accounts.services.user_erase: the person's identity was replaced by a
+    # pseudonym, for good.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

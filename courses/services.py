@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 
 from . import completion
 from .models import (
@@ -39,7 +40,8 @@ def enrollment_create(
 
     One enrollment per person, course and certification cycle: enrolling again returns the
     current (latest) cycle's enrollment, and a withdrawn enrollment becomes active again with
-    its progress intact. An assignment makes the enrollment mandatory and sets its due date.
+    its progress intact. An assignment makes the enrollment mandatory and sets its due date,
+    and is recorded in the audit log with the person who assigned it as the actor.
     """
     if course.status != CourseStatus.PUBLISHED:
         raise EnrollmentError(_("This course is not open for enrolment."))
@@ -50,7 +52,7 @@ def enrollment_create(
         if enrollment is None:
             try:
                 with transaction.atomic():
-                    return Enrollment.objects.create(
+                    enrollment = Enrollment.objects.create(
                         user=user,
                         course=course,
                         source=source,
@@ -60,6 +62,12 @@ def enrollment_create(
             except IntegrityError:
                 # A second request enrolled the same person a moment ago.
                 enrollment = _current_enrollment_locked(user=user, course=course)
+            else:
+                if source == EnrollmentSource.ASSIGNED:
+                    _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
+                return enrollment
+        if source == EnrollmentSource.ASSIGNED:
+            _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
         fields = []
         if enrollment.status == EnrollmentStatus.WITHDRAWN:
             enrollment.status = EnrollmentStatus.ACTIVE
@@ -111,6 +119,19 @@ def enrollment_start_next_cycle(
                 )
         except IntegrityError:
             return None
+
+
+def _audit_assignment(enrollment: Enrollment, *, assigned_by, due_date) -> None:
+    audit_record(
+        actor=assigned_by,
+        action="enrollment.assign",
+        target=enrollment,
+        data={
+            "user": enrollment.user_id,
+            "course": enrollment.course_id,
+            "due_date": due_date.isoformat() if due_date else None,
+        },
+    )
 
 
 def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
@@ -198,14 +219,51 @@ def course_reevaluate_completions(*, course_id: int) -> int:
     return completed
 
 
-def course_set_status(*, course: Course, status: CourseStatus) -> Course:
-    """Publish, archive or return a course to draft; the first publication time is kept."""
-    course.status = status
-    fields = ["status"]
-    if status == CourseStatus.PUBLISHED and course.published_at is None:
-        course.published_at = timezone.now()
-        fields.append("published_at")
-    course.save(update_fields=fields)
+_STATUS_ACTIONS = {
+    CourseStatus.PUBLISHED: "course.publish",
+    CourseStatus.ARCHIVED: "course.archive",
+    CourseStatus.DRAFT: "course.return_to_draft",
+}
+
+
+def course_set_status(*, course: Course, status: CourseStatus, actor: User | None = None) -> Course:
+    """Publish, archive or return a course to draft; the first publication time is kept. A
+    change of status is recorded in the audit log."""
+    status = CourseStatus(status)
+    with transaction.atomic():
+        before = (
+            Course.objects.select_for_update().values_list("status", flat=True).get(pk=course.pk)
+        )
+        course.status = status
+        fields = ["status"]
+        if status == CourseStatus.PUBLISHED and course.published_at is None:
+            course.published_at = timezone.now()
+            fields.append("published_at")
+        course.save(update_fields=fields)
+        if before != status:
+            audit_record(
+                actor=actor,
+                action=_STATUS_ACTIONS[status],
+                target=course,
+                data={"from": before, "to": status.value},
+            )
+    return course
+
+
+def course_set_trainers(*, course: Course, trainers, actor: User | None = None) -> Course:
+    """Set who teaches ``course``. Trainers see every learner's progress and attempts in it, so
+    a change is recorded in the audit log."""
+    wanted = {t.pk for t in trainers}
+    with transaction.atomic():
+        before = set(course.trainers.values_list("pk", flat=True))
+        if before != wanted:
+            course.trainers.set(sorted(wanted))
+            audit_record(
+                actor=actor,
+                action="course.trainers_set",
+                target=course,
+                data={"before": sorted(before), "after": sorted(wanted)},
+            )
     return course
 
 

@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.delete_expired_results",
         "schedule": 3600.0,
     },
+    "verify-audit-chain": {
+        "task": "audit.verify_chain",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

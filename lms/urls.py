@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", account_views.profile, name="profile"),
+    path("profile/data/", account_views.personal_data_download, name="personal_data_download"),
     path("admin/", admin.site.urls),
     path("courses/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),

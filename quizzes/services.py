@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_ANSWER = Answer._meta.get_field("text").max_length
 _NUMBER_FIELD = Answer._meta.get_field("number")
+MAX_OVERRIDE_REASON = 500
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
 
@@ -368,7 +369,11 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
             .select_related("quiz", "enrollment")
             .order_by("pk")
         )
+        kept_overrides = [a.pk for a in attempts if a.overridden_at is not None]
         for attempt in attempts:
+            if attempt.overridden_at is not None:
+                # A trainer's override stands until the trainer changes it.
+                continue
             before = (attempt.score, attempt.passed)
             _grade(attempt)
             attempt.save(update_fields=["score", "max_score", "percent", "passed"])
@@ -396,7 +401,64 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
             data={
                 "attempts": len(attempts),
                 "changed": changed,
+                "kept_overrides": kept_overrides,
                 "completion_changes": completion_changes,
             },
         )
     return {"attempts": len(attempts), "changed": len(changed)}
+
+
+def attempt_override_grade(*, attempt: Attempt, score: Decimal, reason: str, actor) -> Attempt:
+    """A trainer replaces the computed grade of a finished attempt with their own score, for
+    example after marking a short-text answer by hand. The score lies between 0 and the
+    attempt's maximum; whether it passes follows from the quiz's pass mark, by the same rule as
+    computed grades. A reason is required. Regrading keeps the override; the course completion
+    follows the new grade; the override is recorded in the audit log."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_OVERRIDE_REASON:
+        raise QuizError(_("Give a reason for the override, in at most 500 characters."))
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "enrollment")
+            .get(pk=attempt.pk)
+        )
+        if locked.status not in FINISHED:
+            raise QuizError(_("Only a submitted attempt can be regraded by hand."))
+        if not Decimal(0) <= score <= locked.max_score:
+            raise QuizError(
+                _("The score must be between 0 and %(max)s.") % {"max": locked.max_score}
+            )
+        before = {"score": str(locked.score), "passed": locked.passed}
+        locked.score = score.quantize(Decimal("0.01"))
+        locked.percent, locked.passed = grading.outcome(
+            locked.score, locked.max_score, pass_mark=locked.quiz.pass_mark
+        )
+        locked.overridden_by = actor
+        locked.overridden_at = timezone.now()
+        locked.override_reason = reason
+        locked.save(
+            update_fields=[
+                "score",
+                "percent",
+                "passed",
+                "overridden_by",
+                "overridden_at",
+                "override_reason",
+            ]
+        )
+        course_services.enrollment_update_completion(
+            enrollment=locked.enrollment, allow_reopen=True
+        )
+        audit_record(
+            actor=actor,
+            action="attempt.grade_override",
+            target=locked,
+            data={
+                "old_score": before["score"],
+                "new_score": str(locked.score),
+                "old_passed": before["passed"],
+                "new_passed": locked.passed,
+            },
+        )
+    return locked
