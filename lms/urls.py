@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("courses/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
