@@ -66,7 +66,7 @@ def validate_attachment(upload) -> None:
 
 
 def parse_day_list(value: str) -> list[int]:
-    """"7, 1" -> [7, 1]: distinct whole days from 1 to 365, largest first. Raises ValueError."""
+    """ "7, 1" -> [7, 1]: distinct whole days from 1 to 365, largest first. Raises ValueError."""
     days = set()
     for part in value.split(","):
         part = part.strip()

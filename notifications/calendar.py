@@ -40,9 +40,10 @@ def build_calendar(*, user, enrollments) -> bytes:
             event.add("transp", "TRANSPARENT")
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", _("Training due tomorrow: %(course)s") % {
-                "course": enrollment.course
-            })
+            alarm.add(
+                "description",
+                _("Training due tomorrow: %(course)s") % {"course": enrollment.course},
+            )
             alarm.add("trigger", datetime.timedelta(days=-1))
             event.add_component(alarm)
             calendar.add_component(event)

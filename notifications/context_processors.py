@@ -8,6 +8,4 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "notifications_unread": SimpleLazyObject(lambda: selectors.unread_count(user=user))
-    }
+    return {"notifications_unread": SimpleLazyObject(lambda: selectors.unread_count(user=user))}

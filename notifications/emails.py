@@ -96,9 +96,7 @@ def build_message(recipient, logs) -> EmailMultiAlternatives:
             "list_url": site_url(reverse("notifications:list")),
             "language": language,
         }
-        subject = " ".join(
-            render_to_string("notifications/email/subject.txt", context).split()
-        )
+        subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)
     headers = {"Auto-Submitted": "auto-generated", "Content-Language": language}

@@ -29,9 +29,7 @@ class PreferencesForm(forms.Form):
             "Emails arrive only between %(start)02d:00 and %(end)02d:00 in this time zone."
         ) % {"start": start, "end": end}
         for kind in optional_kinds():
-            self.fields[f"kind_{kind.value}"] = forms.BooleanField(
-                label=kind.label, required=False
-            )
+            self.fields[f"kind_{kind.value}"] = forms.BooleanField(label=kind.label, required=False)
 
     def kind_fields(self):
         return [self[f"kind_{kind.value}"] for kind in optional_kinds()]

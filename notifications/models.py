@@ -94,7 +94,9 @@ class OptOut(models.Model):
     class Meta:
         verbose_name = _("opt-out")
         verbose_name_plural = _("opt-outs")
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind}"

@@ -124,6 +124,7 @@ class DueSoonRule:
 
         return list(
             Course.objects.exclude(due_soon_days="")
+            .order_by()
             .values_list("due_soon_days", flat=True)
             .distinct()
         )
@@ -181,6 +182,7 @@ class InactivityRule:
         default = settings.NOTIFICATIONS_INACTIVITY_DAYS
         overrides = list(
             Course.objects.filter(inactivity_days__isnull=False)
+            .order_by()
             .values_list("inactivity_days", flat=True)
             .distinct()
         )
@@ -367,4 +369,3 @@ def builtin_rules() -> list:
         AttemptClosedRule(),
         HRDigestRule(),
     ]
-

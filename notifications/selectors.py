@@ -30,9 +30,7 @@ def calendar_owner(*, token: str):
 def calendar_enrollments(*, user) -> QuerySet[Enrollment]:
     """Open enrolments with a due date: what the learner's calendar shows."""
     return (
-        Enrollment.objects.filter(
-            user=user, status=EnrollmentStatus.ACTIVE, due_date__isnull=False
-        )
+        Enrollment.objects.filter(user=user, status=EnrollmentStatus.ACTIVE, due_date__isnull=False)
         .select_related("course")
         .order_by("due_date", "pk")
     )

@@ -9,7 +9,9 @@ never send one row twice: a row left "being sent" by a crash is marked failed, n
 itself (an administrator can resend it).
 """
 
+import contextlib
 import datetime
+import json
 import logging
 import smtplib
 import time
@@ -21,7 +23,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -86,11 +89,63 @@ def _log_row(candidate: registry.Candidate, *, sweep: str, status: str, now) -> 
     )
 
 
+_INSERT_COLUMNS = (
+    ("recipient_id", "bigint"),
+    ("kind", "text"),
+    ("object_type", "text"),
+    ("object_id", "bigint"),
+    ("period", "text"),
+    ("context", "text"),
+    ("status", "text"),
+    ("sweep", "text"),
+    ("created_at", "timestamptz"),
+    ("next_attempt_at", "timestamptz"),
+    ("attempts", "smallint"),
+    ("last_error", "text"),
+    ("forced", "boolean"),
+)
+
+
+def _insert_ignoring_conflicts(rows: list[NotificationLog]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING for every row. On PostgreSQL it is one statement
+    however many rows (one array per column, unnested), so a sweep's query count does not grow
+    with the number of learners; elsewhere Django's bulk insert in batches."""
+    if not rows:
+        return
+    connection = connections[NotificationLog.objects.db]
+    if connection.vendor != "postgresql":
+        NotificationLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        return
+    table = connection.ops.quote_name(NotificationLog._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name, _type in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in _INSERT_COLUMNS)
+    selected = ", ".join(
+        f"c.{name}::jsonb" if name == "context" else f"c.{name}" for name, _t in _INSERT_COLUMNS
+    )
+    aliases = ", ".join(name for name, _type in _INSERT_COLUMNS)
+    values = [
+        [
+            json.dumps(getattr(row, name), cls=DjangoJSONEncoder)
+            if name == "context"
+            else getattr(row, name)
+            for row in rows
+        ]
+        for name, _type in _INSERT_COLUMNS
+    ]
+    # Every name here is a constant of this module, quoted; values travel as parameters.
+    sql = (
+        f"INSERT INTO {table} ({names}) SELECT {selected} FROM unnest({arrays}) "  # noqa: S608
+        f"AS c({aliases}) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
 def _mark_interrupted(now: datetime.datetime) -> int:
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_STALE_SECONDS)
-    return NotificationLog.objects.filter(
-        status=LogStatus.SENDING, claimed_at__lt=stale
-    ).update(status=LogStatus.FAILED, last_error=INTERRUPTED)
+    return NotificationLog.objects.filter(status=LogStatus.SENDING, claimed_at__lt=stale).update(
+        status=LogStatus.FAILED, last_error=INTERRUPTED
+    )
 
 
 def notifications_sweep(
@@ -123,9 +178,7 @@ def notifications_sweep(
             else:
                 result.outside_window += 1
     opt_outs = set(
-        OptOut.objects.filter(kind__in={c.kind for c in candidates}).values_list(
-            "user_id", "kind"
-        )
+        OptOut.objects.filter(kind__in={c.kind for c in candidates}).values_list("user_id", "kind")
     )
     rows = []
     for candidate in candidates:
@@ -137,7 +190,7 @@ def notifications_sweep(
     with transaction.atomic():
         if not dry_run:
             result.interrupted = _mark_interrupted(now)
-        NotificationLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        _insert_ignoring_conflicts(rows)
         mine = NotificationLog.objects.filter(sweep=result.sweep)
         result.inserted = mine.count()
         result.opted_out = mine.filter(status=LogStatus.SKIPPED).count()
@@ -305,7 +358,7 @@ def notifications_send(
                     connection = get_connection(fail_silently=False)
                     connection.open()
                 connection.send_messages([message])
-            except Exception as exc:  # noqa: BLE001 - every failure is recorded on its rows
+            except Exception as exc:  # every failure is recorded on its rows
                 logger.warning("Notification to user %s failed: %s", recipient_id, exc)
                 outcome = _record_failure(logs, exc, now=timezone.now())
                 if outcome == LogStatus.FAILED:
@@ -313,10 +366,9 @@ def notifications_send(
                 else:
                     result.retry += len(logs)
                 if connection is not None:
-                    try:
+                    # The connection is dropped whatever state it was left in.
+                    with contextlib.suppress(Exception):
                         connection.close()
-                    except Exception:  # noqa: BLE001,S110 - the connection is dropped anyway
-                        pass
                     connection = None
                 continue
             finally:
@@ -340,9 +392,8 @@ def notification_record(candidate: registry.Candidate) -> NotificationLog | None
 
     now = timezone.now()
     token = uuid.uuid4().hex
-    NotificationLog.objects.bulk_create(
-        [_log_row(candidate, sweep=token, status=LogStatus.PENDING, now=now)],
-        ignore_conflicts=True,
+    _insert_ignoring_conflicts(
+        [_log_row(candidate, sweep=token, status=LogStatus.PENDING, now=now)]
     )
     log = NotificationLog.objects.filter(sweep=token).first()
     if log is not None:
@@ -430,4 +481,3 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
     return feed
-

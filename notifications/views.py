@@ -128,9 +128,7 @@ def unsubscribe(request, token):
         return _invalid_token(request)
     labels = [Kind(kind).label for kind in data.kinds]
     if request.method == "GET":
-        return render(
-            request, "notifications/unsubscribe.html", {"labels": labels, "token": token}
-        )
+        return render(request, "notifications/unsubscribe.html", {"labels": labels, "token": token})
     try:
         services.unsubscribe(token=token)
     except InvalidToken:
@@ -140,4 +138,3 @@ def unsubscribe(request, token):
         "notifications/unsubscribe_done.html",
         {"labels": labels, "preferences_url": reverse("notifications:preferences")},
     )
-

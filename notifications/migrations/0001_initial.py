@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import notifications.models
 from django.conf import settings
 from django.db import migrations, models
 
+import notifications.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,59 +17,193 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=notifications.models.new_calendar_token, max_length=64, unique=True, verbose_name='token')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=notifications.models.new_calendar_token,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="token",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar feed',
-                'verbose_name_plural': 'calendar feeds',
+                "verbose_name": "calendar feed",
+                "verbose_name_plural": "calendar feeds",
             },
         ),
         migrations.CreateModel(
-            name='NotificationLog',
+            name="NotificationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enrolment', 'Course assigned'), ('due_soon', 'Training due soon'), ('overdue', 'Training overdue'), ('inactivity', 'No recent progress'), ('cert_issued', 'Certificate issued'), ('cert_expiring', 'Certificate expiring'), ('attempt_closed', 'Quiz attempt closed at its time limit'), ('hr_digest', 'Weekly overdue digest (HR)')], max_length=20, verbose_name='kind')),
-                ('object_type', models.CharField(max_length=60, verbose_name='object type')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('period', models.CharField(max_length=40, verbose_name='period')),
-                ('context', models.JSONField(blank=True, default=dict, verbose_name='content')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('retry', 'Failed, will be retried'), ('failed', 'Failed'), ('skipped', 'Not sent')], default='pending', max_length=10, verbose_name='status')),
-                ('sweep', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='sweep')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt at')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('forced', models.BooleanField(default=False, verbose_name='resend requested')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enrolment", "Course assigned"),
+                            ("due_soon", "Training due soon"),
+                            ("overdue", "Training overdue"),
+                            ("inactivity", "No recent progress"),
+                            ("cert_issued", "Certificate issued"),
+                            ("cert_expiring", "Certificate expiring"),
+                            ("attempt_closed", "Quiz attempt closed at its time limit"),
+                            ("hr_digest", "Weekly overdue digest (HR)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60, verbose_name="object type")),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                ("period", models.CharField(max_length=40, verbose_name="period")),
+                ("context", models.JSONField(blank=True, default=dict, verbose_name="content")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("retry", "Failed, will be retried"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "sweep",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, verbose_name="sweep"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="next attempt at"
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("forced", models.BooleanField(default=False, verbose_name="resend requested")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notification log',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notif_status_next'), models.Index(fields=['recipient', '-created_at'], name='notif_recipient_created'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notif_unread')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'kind', 'object_type', 'object_id', 'period'), name='one_notification_per_period')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notification log",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="notif_status_next"),
+                    models.Index(
+                        fields=["recipient", "-created_at"], name="notif_recipient_created"
+                    ),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notif_unread",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recipient", "kind", "object_type", "object_id", "period"),
+                        name="one_notification_per_period",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OptOut',
+            name="OptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enrolment', 'Course assigned'), ('due_soon', 'Training due soon'), ('overdue', 'Training overdue'), ('inactivity', 'No recent progress'), ('cert_issued', 'Certificate issued'), ('cert_expiring', 'Certificate expiring'), ('attempt_closed', 'Quiz attempt closed at its time limit'), ('hr_digest', 'Weekly overdue digest (HR)')], max_length=20, verbose_name='kind')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_opt_outs', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enrolment", "Course assigned"),
+                            ("due_soon", "Training due soon"),
+                            ("overdue", "Training overdue"),
+                            ("inactivity", "No recent progress"),
+                            ("cert_issued", "Certificate issued"),
+                            ("cert_expiring", "Certificate expiring"),
+                            ("attempt_closed", "Quiz attempt closed at its time limit"),
+                            ("hr_digest", "Weekly overdue digest (HR)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_opt_outs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opt-out',
-                'verbose_name_plural': 'opt-outs',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='one_opt_out_per_kind')],
+                "verbose_name": "opt-out",
+                "verbose_name_plural": "opt-outs",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="one_opt_out_per_kind")
+                ],
             },
         ),
     ]
