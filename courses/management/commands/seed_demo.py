@@ -37,6 +37,8 @@ from courses.services import (
     enrollment_create,
     lesson_complete,
 )
+from notifications.models import NotificationLog
+from notifications.services import notifications_sweep
 from quizzes import demo_content as quiz_content
 from quizzes.models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
 from quizzes.services import QuizError, attempt_start, attempt_submit
@@ -78,6 +80,8 @@ class Command(BaseCommand):
             courses = self.seed_courses(categories, trainer=people[demo_content.TRAINER.email])
             self.seed_quizzes(courses)
             self.seed_enrolments(people, courses, assigner=people[demo_content.HR_OFFICER.email])
+        if self.created:
+            self.seed_notifications()
 
         self.write_summary()
         self.write_sign_ins()
@@ -309,6 +313,15 @@ class Command(BaseCommand):
             )
             for quiz in quizzes if spec.complete else quizzes[: spec.quizzes_passed]:
                 self.pass_quiz(enrollment, quiz)
+
+    def seed_notifications(self) -> None:
+        """Run the reminder sweep once, as beat would, after new demo rows were added. The
+        assignments above were confirmed through the notification service already, so the
+        demo learner's bell shows them; the sweep adds the due-soon and overdue reminders of
+        the other demo people. Emails go to the console in the embedded set-up."""
+        before = NotificationLog.objects.count()
+        notifications_sweep()
+        self.created["notifications"] += NotificationLog.objects.count() - before
 
     def pass_quiz(self, enrollment: Enrollment, quiz: Quiz) -> None:
         """Sit ``quiz`` as the learner would, through the quiz services, answering every
