@@ -73,20 +73,24 @@ class SendResult:
     skipped: int = 0
 
 
-def _log_row(candidate: registry.Candidate, *, sweep: str, status: str, now) -> NotificationLog:
-    return NotificationLog(
-        recipient_id=candidate.recipient_id,
-        kind=candidate.kind,
-        object_type=candidate.object_type,
-        object_id=candidate.object_id,
-        period=candidate.period,
-        context=candidate.context,
-        status=status,
-        last_error=OPTED_OUT if status == LogStatus.SKIPPED else "",
-        sweep=sweep,
-        created_at=now,
-        next_attempt_at=now,
-    )
+def _log_row(candidate: registry.Candidate, *, sweep: str, status: str, now) -> dict:
+    """The column values of one new NotificationLog row (a dict: a sweep makes tens of
+    thousands, and model instances cost more than the insert)."""
+    return {
+        "recipient_id": candidate.recipient_id,
+        "kind": str(candidate.kind),
+        "object_type": candidate.object_type,
+        "object_id": candidate.object_id,
+        "period": candidate.period,
+        "context": candidate.context,
+        "status": str(status),
+        "sweep": sweep,
+        "created_at": now,
+        "next_attempt_at": now,
+        "attempts": 0,
+        "last_error": OPTED_OUT if status == LogStatus.SKIPPED else "",
+        "forced": False,
+    }
 
 
 _INSERT_COLUMNS = (
@@ -95,7 +99,7 @@ _INSERT_COLUMNS = (
     ("object_type", "text"),
     ("object_id", "bigint"),
     ("period", "text"),
-    ("context", "text"),
+    ("context", "jsonb"),
     ("status", "text"),
     ("sweep", "text"),
     ("created_at", "timestamptz"),
@@ -106,39 +110,36 @@ _INSERT_COLUMNS = (
 )
 
 
-def _insert_ignoring_conflicts(rows: list[NotificationLog]) -> None:
+def _insert_ignoring_conflicts(rows: list[dict]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING for every row. On PostgreSQL it is one statement
-    however many rows (one array per column, unnested), so a sweep's query count does not grow
-    with the number of learners; elsewhere Django's bulk insert in batches."""
+    however many rows (the rows travel as one JSON parameter, unpacked by
+    ``jsonb_to_recordset``), so a sweep's query count does not grow with the number of
+    learners and no per-row quoting happens in Python; elsewhere Django's bulk insert in
+    batches."""
     if not rows:
         return
     connection = connections[NotificationLog.objects.db]
     if connection.vendor != "postgresql":
-        NotificationLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        NotificationLog.objects.bulk_create(
+            [NotificationLog(**row) for row in rows], ignore_conflicts=True, batch_size=1000
+        )
         return
     table = connection.ops.quote_name(NotificationLog._meta.db_table)
     names = ", ".join(connection.ops.quote_name(name) for name, _type in _INSERT_COLUMNS)
-    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in _INSERT_COLUMNS)
-    selected = ", ".join(
-        f"c.{name}::jsonb" if name == "context" else f"c.{name}" for name, _t in _INSERT_COLUMNS
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _INSERT_COLUMNS)
+    selected = ", ".join(name for name, _type in _INSERT_COLUMNS)
+    payload = json.dumps(
+        rows,
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
     )
-    aliases = ", ".join(name for name, _type in _INSERT_COLUMNS)
-    values = [
-        [
-            json.dumps(getattr(row, name), cls=DjangoJSONEncoder)
-            if name == "context"
-            else getattr(row, name)
-            for row in rows
-        ]
-        for name, _type in _INSERT_COLUMNS
-    ]
-    # Every name here is a constant of this module, quoted; values travel as parameters.
+    # Every name here is a constant of this module, quoted; the rows travel as a parameter.
     sql = (
-        f"INSERT INTO {table} ({names}) SELECT {selected} FROM unnest({arrays}) "  # noqa: S608
-        f"AS c({aliases}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} ({names}) SELECT {selected} "  # noqa: S608
+        f"FROM jsonb_to_recordset(%s::jsonb) AS c({columns}) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, [payload])
 
 
 def _mark_interrupted(now: datetime.datetime) -> int:
