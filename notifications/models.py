@@ -32,6 +32,8 @@ class NotificationLog(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        # The unique key and the list index both start with the recipient.
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     object_type = models.CharField(_("object type"), max_length=60)
@@ -42,7 +44,8 @@ class NotificationLog(models.Model):
         _("status"), max_length=10, choices=LogStatus.choices, default=LogStatus.PENDING
     )
     # Which sweep inserted the row: the sweep sends exactly the rows that carry its token.
-    sweep = models.CharField(_("sweep"), max_length=32, blank=True, db_index=True)
+    # PostgreSQL gets the inserted rows back from the INSERT itself, so this needs no index.
+    sweep = models.CharField(_("sweep"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -110,20 +110,23 @@ _INSERT_COLUMNS = (
 )
 
 
-def _insert_ignoring_conflicts(rows: list[dict]) -> None:
+def _insert_ignoring_conflicts(rows: list[dict]) -> list[tuple[int, str]]:
     """INSERT ... ON CONFLICT DO NOTHING for every row. On PostgreSQL it is one statement
     however many rows (the rows travel as one JSON parameter, unpacked by
     ``jsonb_to_recordset``), so a sweep's query count does not grow with the number of
     learners and no per-row quoting happens in Python; elsewhere Django's bulk insert in
-    batches."""
+    batches. Returns (id, status) of the rows this call inserted, and only those: a row that
+    already existed is somebody else's."""
     if not rows:
-        return
+        return []
     connection = connections[NotificationLog.objects.db]
     if connection.vendor != "postgresql":
         NotificationLog.objects.bulk_create(
             [NotificationLog(**row) for row in rows], ignore_conflicts=True, batch_size=1000
         )
-        return
+        return list(
+            NotificationLog.objects.filter(sweep=rows[0]["sweep"]).values_list("pk", "status")
+        )
     table = connection.ops.quote_name(NotificationLog._meta.db_table)
     names = ", ".join(connection.ops.quote_name(name) for name, _type in _INSERT_COLUMNS)
     columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _INSERT_COLUMNS)
@@ -136,10 +139,12 @@ def _insert_ignoring_conflicts(rows: list[dict]) -> None:
     # Every name here is a constant of this module, quoted; the rows travel as a parameter.
     sql = (
         f"INSERT INTO {table} ({names}) SELECT {selected} "  # noqa: S608
-        f"FROM jsonb_to_recordset(%s::jsonb) AS c({columns}) ON CONFLICT DO NOTHING"
+        f"FROM jsonb_to_recordset(%s::jsonb) AS c({columns}) ON CONFLICT DO NOTHING "
+        "RETURNING id, status"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [payload])
+        return cursor.fetchall()
 
 
 def _mark_interrupted(now: datetime.datetime) -> int:
@@ -191,10 +196,10 @@ def notifications_sweep(
     with transaction.atomic():
         if not dry_run:
             result.interrupted = _mark_interrupted(now)
-        _insert_ignoring_conflicts(rows)
-        mine = NotificationLog.objects.filter(sweep=result.sweep)
-        result.inserted = mine.count()
-        result.opted_out = mine.filter(status=LogStatus.SKIPPED).count()
+        inserted = _insert_ignoring_conflicts(rows)
+        result.inserted = len(inserted)
+        result.opted_out = sum(1 for _pk, status in inserted if status == LogStatus.SKIPPED)
+        mine = NotificationLog.objects.filter(pk__in=[pk for pk, _status in inserted])
         if dry_run:
             result.planned = [
                 (email, kind, period, context.get("course") or context.get("unit") or "")
@@ -393,10 +398,10 @@ def notification_record(candidate: registry.Candidate) -> NotificationLog | None
 
     now = timezone.now()
     token = uuid.uuid4().hex
-    _insert_ignoring_conflicts(
+    inserted = _insert_ignoring_conflicts(
         [_log_row(candidate, sweep=token, status=LogStatus.PENDING, now=now)]
     )
-    log = NotificationLog.objects.filter(sweep=token).first()
+    log = NotificationLog.objects.filter(pk=inserted[0][0]).first() if inserted else None
     if log is not None:
         send_batch.delay_on_commit([candidate.recipient_id])
     return log
