@@ -24,7 +24,16 @@ test: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/python -m pytest tests/integration -q
 
-e2e: $(STAMP)
+# axe-core for the accessibility checks, at the version package-lock.json pins.
+AXE_DIR := tests/e2e/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tier (Debian: apt-get install npm)"; exit 1; }
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	touch $(AXE)
+
+e2e: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest tests/e2e -q
 
 lint: $(STAMP)

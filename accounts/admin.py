@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import selectors, services
 from .models import OrgUnit, User
 from .permissions import user_roles
 from .roles import Role
@@ -38,6 +38,21 @@ class OrgUnitAdmin(admin.ModelAdmin):
             obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """The group filter with the roles' translated names instead of raw group names."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -69,7 +84,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = LmsUserCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "org_unit", "is_active", "role_names"]
-    list_filter = ["is_active", "groups", "preferred_language"]
+    list_filter = ["is_active", RoleListFilter, "preferred_language"]
     list_select_related = ["org_unit"]
     search_fields = ["email", "full_name", "employee_number"]
     autocomplete_fields = ["org_unit"]
@@ -103,6 +118,14 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, plus the catalogue's rule: any Serbian script, with or without
+        diacritics ("Đorđe" and "Djordje" find "Ђорђе")."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | selectors.users_matching(queryset, search_term)
+        return found, may_have_duplicates
 
     @admin.display(description=_("roles"))
     def role_names(self, obj):

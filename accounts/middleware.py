@@ -1,31 +1,29 @@
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .language import language_for_request
 
 # Pages a privileged user without MFA may still open: allauth's own (sign-out, MFA set-up),
 # the language switcher and static files.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
 
 
-class UserLanguageMiddleware:
-    """Use a signed-in person's preferred language unless they chose one in this browser."""
+class UserLanguageMiddleware(LocaleMiddleware):
+    """Activate the language of ``accounts.language.language_for_request`` for every request.
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    It replaces Django's LocaleMiddleware and sits after authentication, so that a signed-in
+    person's preferred language applies from sign-in on; the response handling (``Vary`` and
+    ``Content-Language``) is Django's.
+    """
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+    def process_request(self, request):
+        translation.activate(language_for_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RequireMFAMiddleware:

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.text import search_form
+
 PATH_STEP = 8  # digits per level in OrgUnit.path
 
 
@@ -139,6 +141,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # rule can be checked on every request without reading the user's groups. Only
     # accounts.services.user_set_roles writes it.
     has_privileged_role = models.BooleanField(default=False, editable=False)
+    # Name and email folded by lms.text.search_form, so the admin's search for "Đorđe" finds
+    # "Ђорђе" the way the catalogue does.
+    search_text = models.TextField(editable=False, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -164,9 +169,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.organisation_id = self.org_unit.root_id if self.org_unit_id else None
+        self.search_text = search_form(f"{self.full_name} {self.email} {self.employee_number}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "org_unit" in update_fields:
             kwargs["update_fields"] = {*update_fields, "organisation"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "email", "employee_number"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

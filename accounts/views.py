@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import services
 from .forms import ProfileForm
+from .language import set_language_cookie, supported_language
 
 
 @require_GET
@@ -21,10 +22,11 @@ def healthz(request):
 
 @require_POST
 def set_language(request):
-    """Switch the interface language; a signed-in person's choice is also kept for emails."""
+    """Switch the interface language: kept in the language cookie, and for a signed-in person
+    also as their preferred language, which then applies on every device and in emails."""
     response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    language = supported_language(request.POST.get("language"))
+    if request.user.is_authenticated and language is not None:
         services.user_set_preferred_language(user=request.user, language=language)
     return response
 
@@ -42,6 +44,11 @@ def profile(request):
             full_name=form.cleaned_data["full_name"],
             preferred_language=form.cleaned_data["preferred_language"],
         )
+        language = form.cleaned_data["preferred_language"]
+        # The saved language applies from this response on, the message included.
+        translation.activate(language)
         messages.success(request, _("Your profile was saved."))
-        return redirect("profile")
+        response = redirect("profile")
+        set_language_cookie(response, language)
+        return response
     return render(request, "accounts/profile.html", {"form": form})

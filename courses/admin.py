@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+from accounts.selectors import users_with_role
+
 from . import services
 from .models import Attachment, Category, Course, CourseStatus, Enrollment, Lesson, Module
 
@@ -47,6 +50,19 @@ class CourseAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The trainer picker lists trainers only, plus anyone already teaching the course (so
+        saving never silently drops a former trainer)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "trainers" in form.base_fields:
+            trainers = users_with_role(Role.TRAINER)
+            if obj is not None and obj.pk:
+                trainers = trainers | obj.trainers.all()
+            form.base_fields["trainers"].queryset = trainers.distinct().order_by(
+                "full_name", "email"
+            )
+        return form
 
     def _set_status(self, request, queryset, status):
         for course in queryset:

@@ -186,6 +186,16 @@ def ordered_lessons(course: Course) -> list[Lesson]:
     return [lesson for module in course.modules.all() for lesson in module.lessons.all()]
 
 
+def next_lesson_to_read(*, course: Course, done_ids: set[int]) -> Lesson | None:
+    """Where a learner picks up a course loaded by ``course_by_slug``: the first required lesson
+    not yet done, else the first optional one not done, else None (everything read)."""
+    lessons = ordered_lessons(course)
+    for lesson in lessons:
+        if lesson.required and lesson.pk not in done_ids:
+            return lesson
+    return next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
+
+
 def my_enrollments(*, user) -> QuerySet:
     """The learner's current and completed courses, soonest due first, with progress counts."""
     return (

@@ -51,18 +51,26 @@ def catalogue(request):
 def course_detail(request, slug):
     course, enrollment = _visible_course_or_404(request, slug, with_quizzes=True)
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
+    can_read = permissions.can_read_lessons(request.user, course, enrollment)
+    is_open = enrollment is not None and enrollment.is_open
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
-            "enrollment": enrollment if enrollment and enrollment.is_open else None,
+            "enrollment": enrollment if is_open else None,
             "progress": selectors.course_progress(
                 course=course, enrollment=enrollment, done_ids=done_ids
             ),
             "done_ids": done_ids,
             "can_enrol": permissions.can_enrol_self(request.user, course),
-            "can_read": permissions.can_read_lessons(request.user, course, enrollment),
+            "can_read": can_read,
+            # The main action once enrolled: start, or continue where the learner left off.
+            "next_lesson": (
+                selectors.next_lesson_to_read(course=course, done_ids=done_ids)
+                if is_open and can_read
+                else None
+            ),
             "can_leave": enrollment is not None
             and enrollment.is_open
             and enrollment.source == EnrollmentSource.SELF

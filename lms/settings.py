@@ -82,15 +82,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The language rule (accounts/language.py) needs the signed-in user, so it runs here and
+    # replaces Django's LocaleMiddleware.
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
+    "lms.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -172,7 +174,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LMS] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -205,13 +206,17 @@ LMS_REQUIRE_MFA_FOR_PRIVILEGED = True if PRODUCTION else env_bool("LMS_REQUIRE_M
 
 # Languages: English, Serbian Cyrillic, Serbian Latin, Korean.
 LANGUAGE_CODE = "en"
+# Each name is written in its own language and never translated: the switcher, the course
+# language filter and every language choice show them as they are (docs/translation.md).
 LANGUAGES = [
-    ("en", _("English")),
-    ("sr", _("Serbian (Cyrillic)")),
-    ("sr-latn", _("Serbian (Latin)")),
-    ("ko", _("Korean")),
+    ("en", "English"),
+    ("sr", "Српски"),
+    ("sr-latn", "Srpski"),
+    ("ko", "한국어"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers as each language writes them (lms/formats/).
+FORMAT_MODULE_PATH = ["lms.formats"]
 USE_I18N = True
 TIME_ZONE = env("DJANGO_TIME_ZONE", "Europe/Belgrade")
 USE_TZ = True
@@ -231,6 +236,11 @@ STORAGES = {
         )
     },
 }
+
+# The site's name and public address, used in emails (accounts/adapter.py). Without
+# LMS_SITE_URL, links in emails use the address the request came to.
+LMS_SITE_NAME = env("LMS_SITE_NAME") or _("ICT Training Centre")
+LMS_SITE_URL = env("LMS_SITE_URL", "")
 
 # Email: console unless an SMTP host is given.
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "LMS <no-reply@lms.localhost>")
@@ -300,8 +310,6 @@ LMS_VIDEO_HOSTS = env_list(
 )
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
 
-# The site's public address, for links in emails and calendar feeds (no trailing slash).
-LMS_SITE_URL = env("LMS_SITE_URL", "http://localhost:8000")
 
 # Reminders and notifications (docs/notifications.md). A course may override the due-soon and
 # inactivity days.
@@ -344,9 +352,15 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     MFA_TRUST_COOKIE_SECURE = True
 
+# One handler, on the root: every line printed once. Django's default configuration gives the
+# "django" logger a console handler of its own (under DEBUG), which printed each of its lines a
+# second time through the root; "handlers": [] removes it. "django.server" (runserver's
+# access log) keeps Django's own handler and does not propagate, so it too prints once.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "lms.log_filters.ClientErrorWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    "loggers": {"django": {"handlers": [], "propagate": True}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -3,7 +3,6 @@
 import datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from .emails import language_for, site_url
 def build_calendar(*, user, enrollments) -> bytes:
     """All-day events on each due date, with a reminder the day before. UIDs are stable, so a
     calendar that subscribes updates an event when HR moves the date."""
-    host = urlsplit(settings.LMS_SITE_URL).hostname or "lms"
+    host = urlsplit(site_url("/")).hostname or "lms"
     now = timezone.now()
     with translation.override(language_for(user)):
         calendar = Calendar()

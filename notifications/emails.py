@@ -10,13 +10,23 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from accounts.site import site_name
+from accounts.site import site_url as public_url
+
 from .kinds import MANDATORY_REASON, Kind, is_mandatory
 from .tokens import make_token
 
+# Reminders are sent by workers, with no request to take an address from: without
+# LMS_SITE_URL their links point at the address `make run` serves (docs/notifications.md).
+UNCONFIGURED_SITE_URL = "http://localhost:8000/"
 
-def site_url(path: str) -> str:
-    """An absolute address for ``path`` on the site (settings.LMS_SITE_URL)."""
-    return urljoin(settings.LMS_SITE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+def site_url(path: str, request=None) -> str:
+    """An absolute address for ``path``: on LMS_SITE_URL (accounts.site), else on the request's
+    host, else on the development address."""
+    if settings.LMS_SITE_URL or request is not None:
+        return public_url(path, request)
+    return urljoin(UNCONFIGURED_SITE_URL, path.lstrip("/"))
 
 
 def language_for(user) -> str:
@@ -95,6 +105,7 @@ def build_message(recipient, logs) -> EmailMultiAlternatives:
             "preferences_url": site_url(reverse("notifications:preferences")),
             "list_url": site_url(reverse("notifications:list")),
             "language": language,
+            "site_name": site_name(),
         }
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string("notifications/email/message.txt", context)

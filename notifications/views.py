@@ -64,7 +64,7 @@ def preferences(request):
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     feed = services.calendar_feed_for(user=request.user)
-    calendar_url = site_url(reverse("notifications:calendar", args=[feed.token]))
+    calendar_url = site_url(reverse("notifications:calendar", args=[feed.token]), request)
     mandatory = [kind for kind in Kind if kind in MANDATORY_KINDS]
     return render(
         request,

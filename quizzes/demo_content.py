@@ -97,15 +97,16 @@ E_GOVERNMENT_FOUNDATIONS_CHECK = DemoQuiz(
                 "level of maturity is this service?"
             ),
             explanation=(
-                "Downloading a form is the one-way level (2). The service reaches the two-way "
-                "level only when the form itself can be submitted electronically, and the "
-                "transaction level when the fee and the decision are handled online too."
+                "Downloading a form is the one-way level, the second one. The service "
+                "reaches the two-way level only when the form itself can be submitted "
+                "electronically, and the transaction level when the fee and the decision are "
+                "handled online too."
             ),
             choices=(
-                DemoChoice("1. Information"),
-                DemoChoice("2. One-way", correct=True),
-                DemoChoice("3. Two-way"),
-                DemoChoice("4. Transaction"),
+                DemoChoice("Information"),
+                DemoChoice("One-way", correct=True),
+                DemoChoice("Two-way"),
+                DemoChoice("Transaction"),
             ),
         ),
         DemoQuestion(

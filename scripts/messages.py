@@ -4,6 +4,7 @@
     python scripts/messages.py latin    # sr_Latn from sr by transliteration (+ overrides)
     python scripts/messages.py compile  # .po -> .mo in pure Python (no gettext tools needed)
     python scripts/messages.py check    # the CI gate: complete, current, Latin in step, .mo current
+    python scripts/messages.py harvest REF...  # fill untranslated entries from other git refs
 
 Serbian Latin is never edited by hand: it is the Cyrillic catalogue transliterated, except for
 the few entries in ``locale/sr_Latn.overrides.po`` whose Latin form differs from the
@@ -246,6 +247,38 @@ def check() -> int:
     return 0
 
 
+def harvest(refs: list[str]) -> None:
+    """After merging branches whose catalogues conflicted: take the translations each branch
+    made for entries that are still untranslated here."""
+    for language in EDITED:
+        po = polib.pofile(str(po_path(language)))
+        missing = {_key(e): e for e in po if not e.translated() or e.fuzzy}
+        filled = 0
+        for ref in refs:
+            shown = subprocess.run(  # noqa: S603 (fixed argv, no shell)
+                ["git", "show", f"{ref}:locale/{language}/LC_MESSAGES/django.po"],  # noqa: S607
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if shown.returncode != 0:
+                continue
+            for other in polib.pofile(shown.stdout):
+                entry = missing.get(_key(other))
+                if entry is None or not other.translated() or other.fuzzy:
+                    continue
+                entry.msgstr = other.msgstr
+                entry.msgstr_plural = dict(other.msgstr_plural)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                del missing[_key(other)]
+                filled += 1
+        po.save(str(po_path(language)))
+        print(f"{language}: {filled} filled, {len(missing)} still untranslated")
+    write_latin()
+    compile_all()
+
+
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
     if command == "update":
@@ -256,6 +289,8 @@ def main() -> int:
         compile_all()
     elif command == "check":
         return check()
+    elif command == "harvest":
+        harvest(sys.argv[2:])
     else:
         sys.exit(__doc__)
     return 0

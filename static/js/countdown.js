@@ -6,6 +6,12 @@
   var form = document.getElementById("attempt-form");
   if (!box || !form) return;
   var value = document.getElementById("countdown-value");
+  // Warnings read out by screen readers when five minutes and one minute are left (the
+  // visible timer is not a live region: a reading every second would drown everything else).
+  var warning = document.getElementById("countdown-warning");
+  var warnings = warning
+    ? [[60, warning.dataset.oneMinute], [300, warning.dataset.fiveMinutes]]
+    : [];
   var endsAt = Date.now() + Number(box.dataset.secondsLeft) * 1000;
   var submitted = false;
 
@@ -26,10 +32,26 @@
     form.submit();
   }
 
+  // Only a threshold crossed while the page is open is announced, each once; when a tick
+  // crosses two at once, the more urgent one.
+  var startedWith = Math.round((endsAt - Date.now()) / 1000);
+  warnings = warnings.filter(function (w) { return w[0] < startedWith; });
+
+  function warn(left) {
+    for (var i = 0; i < warnings.length; i++) {
+      if (left <= warnings[i][0]) {
+        warning.textContent = warnings[i][1];
+        warnings = warnings.slice(0, i);
+        return;
+      }
+    }
+  }
+
   function tick() {
     var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
     value.textContent = format(left);
     if (left <= 60) box.classList.add("countdown-urgent");
+    warn(left);
     if (left <= 2) {
       submitNow();
       return;

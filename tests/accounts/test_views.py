@@ -20,7 +20,7 @@ def test_language_switch_sets_cookie_and_remembers_preference(learner_client, le
     learner.refresh_from_db()
     assert learner.preferred_language == "ko"
     page = learner_client.get(reverse("courses:catalogue"))
-    assert '<html lang="ko">' in page.text
+    assert '<html lang="ko" dir="ltr">' in page.text
 
 
 def test_unknown_language_changes_nothing(learner_client, learner):
@@ -34,7 +34,7 @@ def test_preferred_language_applies_on_a_new_device(client, learner):
     learner.save(update_fields=["preferred_language"])
     client.force_login(learner)
     page = client.get(reverse("courses:catalogue"))
-    assert '<html lang="sr">' in page.text
+    assert '<html lang="sr" dir="ltr">' in page.text
 
 
 def test_profile_edit(learner_client, learner):

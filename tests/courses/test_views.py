@@ -299,7 +299,7 @@ def test_catalogue_cache_is_kept_apart_per_language_and_query(client):
     assert "Records" in everything.text
     client.post(reverse("set_language"), {"language": "sr"})
     in_serbian = client.get(reverse("courses:catalogue"))
-    assert '<html lang="sr">' in in_serbian.text
+    assert '<html lang="sr" dir="ltr">' in in_serbian.text
     assert "Records" in in_serbian.text
 
 

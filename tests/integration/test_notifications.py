@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
+from accounts.site import site_name
 from courses.models import EnrollmentSource
 from notifications import services
 from notifications.models import LogStatus, NotificationLog
@@ -174,9 +175,9 @@ def test_due_soon_arrives_once_in_each_language_through_beat_and_worker(smtp, pr
     ):
         [message] = [m for tos, m in smtp.received() if tos == [user.email]]
         with translation.override(language):
-            expected_subject = translation.gettext("Training due soon: %(course)s") % {
-                "course": enrollment.course.title
-            }
+            expected_subject = f"[{site_name()}] " + translation.gettext(
+                "Training due soon: %(course)s"
+            ) % {"course": enrollment.course.title}
             due = formats.date_format(enrollment.due_date, "DATE_FORMAT")
         assert str(message["Subject"]).strip() == expected_subject
         assert message["Content-Language"] == language

@@ -302,7 +302,9 @@ def mixed_answers(quiz: Quiz) -> tuple[dict, dict[int, bool]]:
 def review_verdicts(html: str) -> list[bool]:
     return [
         verdict == "is-correct"
-        for verdict in re.findall(r'<section class="question review (is-correct|is-wrong)">', html)
+        for verdict in re.findall(
+            r'<section class="question review (is-correct|is-partial|is-wrong)">', html
+        )
     ]
 
 
@@ -359,7 +361,9 @@ def test_review_policy_full_shows_correct_answers_and_explanations(
     right_choices = sum(len(choice_ids(q, correct=True)) for q in questions_of(quiz))
     assert html.count('<span class="badge">correct answer</span>') == right_choices
     for choice in question_of(quiz, QuestionKind.SINGLE).choices.filter(is_correct=True):
-        assert re.search(rf"{re.escape(choice.text)} <span class=\"badge\">correct answer", html)
+        assert re.search(
+            rf"{re.escape(choice.text)}(</span>)? <span class=\"badge\">correct answer", html
+        )
     short_text = question_of(quiz, QuestionKind.SHORT_TEXT)
     assert "Accepted answers: " + ", ".join(short_text.accepted_answers) in html
     assert "Correct answer: 1848.25" in html
@@ -893,3 +897,40 @@ def test_passing_the_required_quiz_completes_the_course(learner_client, learner,
     enrollment.refresh_from_db()
     expected = EnrollmentStatus.COMPLETED if passes else EnrollmentStatus.ACTIVE
     assert enrollment.status == expected
+
+
+# Polish: partial credit says so; choices are never numbered out of the order shown.
+
+
+def test_partly_right_multiple_choice_answer_says_partly_correct(
+    learner_client, enrollment, course
+):
+    quiz = exam(course, review_policy=ReviewPolicy.RESPONSES)
+    multiple = question_of(quiz, QuestionKind.MULTIPLE)
+    right = choice_ids(multiple, correct=True)
+    attempt = start(enrollment, quiz)
+    data = {**wrong_answers(quiz), f"q-{multiple.pk}": right[:2]}
+    response = learner_client.post(
+        url("attempt", attempt), {"action": "submit", **data}, follow=True
+    )
+    html = response.text
+    number = attempt.question_ids.index(multiple.pk) + 1
+    verdict = re.search(rf'data-testid="verdict-{number}">\s*([^·]+)·', html).group(1).strip()
+    assert verdict == "Partly correct"
+    assert '<section class="question review is-partial">' in html
+    answer = Answer.objects.get(attempt=attempt, question=multiple)
+    assert 0 < answer.points < multiple.points
+    # A wrong answer with no points is still "Not correct".
+    single = question_of(quiz, QuestionKind.SINGLE)
+    number = attempt.question_ids.index(single.pk) + 1
+    verdict = re.search(rf'data-testid="verdict-{number}">\s*([^·]+)·', html).group(1).strip()
+    assert verdict == "Not correct"
+
+
+def test_demo_choices_carry_no_numbers_that_shuffling_would_scramble():
+    from quizzes.demo_content import QUIZZES
+
+    for quiz in QUIZZES:
+        for question in quiz.questions:
+            for choice in question.choices:
+                assert not re.match(r"\s*\(?\d+[.)]\s", choice.text), choice.text

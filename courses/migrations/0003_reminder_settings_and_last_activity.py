@@ -28,7 +28,7 @@ def backfill_last_activity(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0001_initial"),
+        ("courses", "0002_course_language_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

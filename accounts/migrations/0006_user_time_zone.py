@@ -7,7 +7,7 @@ import accounts.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_user_has_privileged_role"),
+        ("accounts", "0005_user_search_text"),
     ]
 
     operations = [

@@ -1,0 +1,284 @@
+"""Every page the browser tier checks for accessibility, in one table.
+
+A new page a learner, trainer, HR officer or visitor can reach goes into ``PAGES`` (with the
+data it needs added to ``build_site``): ``test_accessibility.py`` then runs axe's WCAG 2.1 A
+and AA rules on it in every language of the site.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from courses import services as course_services
+from courses.models import Course, Enrollment, EnrollmentSource, Lesson
+from quizzes import services as quiz_services
+from quizzes.models import Attempt, Quiz, ReviewPolicy
+from tests.factories import (
+    PASSWORD,
+    CategoryFactory,
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    OrgUnitFactory,
+    UserFactory,
+    give_totp,
+)
+from tests.quizzes.factories import quiz_with_every_kind, wrong_answers
+
+# The languages of the site, as <html lang> states them.
+LANGUAGES = ("en", "sr", "sr-latn", "ko")
+
+VISITOR = None
+LEARNER = Role.LEARNER
+TRAINER = Role.TRAINER
+HR_OFFICER = Role.HR_OFFICER
+
+
+@dataclass
+class Site:
+    """What the checked pages show: one learner part-way through a course with a quiz, its
+    trainer, and an HR officer of the unit above the learner's."""
+
+    unit: OrgUnit
+    learner: User
+    trainer: User
+    hr_officer: User
+    course: Course
+    lessons: list[Lesson]
+    enrollment: Enrollment
+    quiz: Quiz
+    submitted: Attempt
+    open_attempt: Attempt
+
+    def user_for(self, role: Role) -> User:
+        return {LEARNER: self.learner, TRAINER: self.trainer, HR_OFFICER: self.hr_officer}[role]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: Role | None  # who opens it; None for a visitor
+    path: Callable[[Site], str]
+    status: int = 200
+    # A project URLconf that adds a test-only route (for a page no route reaches today).
+    urlconf: str | None = None
+    # Steps taken on the page before the check, for a state such as a form showing its errors.
+    # They find fields by name, not by label, so they work in every language.
+    then: Callable[[object, Site], None] | None = None
+
+
+def _submit(page, fields: dict[str, str], *, errors: bool = True) -> None:
+    """Fill the named fields, send the form with Enter in the last one and wait for the errors
+    the page must then show (or make sure it shows none)."""
+    for name, value in fields.items():
+        page.locator(f"main [name={name}]").fill(value)
+    with page.expect_navigation():
+        page.locator(f"main [name={name}]").press("Enter")
+    expect(page.locator("main .errorlist")).to_have_count(1 if errors else 0)
+
+
+def _confirm_password(page, site: Site) -> None:
+    _submit(page, {"password": PASSWORD}, errors=False)
+    expect(page.locator("main [name=code]")).to_be_visible()
+
+
+def _without_csrf_cookie(page, site: Site) -> None:
+    """Send the sign-in form after the CSRF cookie is gone (blocked or cleared cookies)."""
+    page.context.clear_cookies(name="csrftoken")
+    page.locator("main [name=login]").fill(site.learner.email)
+    page.locator("main [name=password]").fill(PASSWORD)
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.locator("main [name=password]").press("Enter")
+    assert sent.value.status == 403
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def _wrong_password(page, site: Site) -> None:
+    _submit(page, {"login": site.learner.email, "password": "not-the-password-1"})
+
+
+def _mismatched_passwords(page, site: Site) -> None:
+    _submit(
+        page,
+        {
+            "email": "new.person@example.gov",
+            "full_name": "Нова Особа",
+            "password1": "first-Passphrase-42",
+            "password2": "second-Passphrase-42",
+        },
+    )
+
+
+def _blank_name(page, site: Site) -> None:
+    _submit(page, {"full_name": "   "})
+
+
+def _number_that_is_not(page, site: Site) -> None:
+    numeric = site.quiz.questions.get(kind="numeric")
+    _submit(page, {f"q-{numeric.pk}": "about three"})
+
+
+def _quiz_url(name: str, site: Site, **kwargs) -> str:
+    return reverse(f"quizzes:{name}", args=[site.course.slug, site.quiz.pk, *kwargs.values()])
+
+
+PAGES = (
+    Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
+    Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
+    Page("catalogue-no-match", VISITOR, lambda s: reverse("courses:catalogue") + "?q=zzzqqq"),
+    Page("course-visitor", VISITOR, lambda s: reverse("courses:detail", args=[s.course.slug])),
+    Page("course-enrolled", LEARNER, lambda s: reverse("courses:detail", args=[s.course.slug])),
+    Page(
+        "lesson",
+        LEARNER,
+        lambda s: reverse("courses:lesson", args=[s.course.slug, s.lessons[1].pk]),
+    ),
+    Page("quiz-start", LEARNER, lambda s: _quiz_url("detail", s)),
+    Page("quiz-attempt", LEARNER, lambda s: _quiz_url("attempt", s, a=s.open_attempt.pk)),
+    Page(
+        "quiz-attempt-errors",
+        LEARNER,
+        lambda s: _quiz_url("attempt", s, a=s.open_attempt.pk),
+        then=_number_that_is_not,
+    ),
+    Page("quiz-result-review", LEARNER, lambda s: _quiz_url("result", s, a=s.submitted.pk)),
+    Page("my-learning", LEARNER, lambda s: reverse("courses:my_learning")),
+    Page("profile", LEARNER, lambda s: reverse("profile")),
+    Page("profile-errors", LEARNER, lambda s: reverse("profile"), then=_blank_name),
+    Page("password-change", LEARNER, lambda s: reverse("account_change_password")),
+    Page("email-addresses", LEARNER, lambda s: reverse("account_email")),
+    Page("two-factor", LEARNER, lambda s: reverse("mfa_index")),
+    # Setting up an authenticator asks for the password again first.
+    Page("reauthenticate", LEARNER, lambda s: reverse("mfa_activate_totp")),
+    Page(
+        "two-factor-activate",
+        LEARNER,
+        lambda s: reverse("mfa_activate_totp"),
+        then=_confirm_password,
+    ),
+    Page("sign-in", VISITOR, lambda s: reverse("account_login")),
+    Page("sign-in-errors", VISITOR, lambda s: reverse("account_login"), then=_wrong_password),
+    Page("sign-up", VISITOR, lambda s: reverse("account_signup")),
+    Page(
+        "sign-up-errors", VISITOR, lambda s: reverse("account_signup"), then=_mismatched_passwords
+    ),
+    Page("password-reset", VISITOR, lambda s: reverse("account_reset_password")),
+    Page("password-reset-sent", VISITOR, lambda s: reverse("account_reset_password_done")),
+    Page("quiz-report", TRAINER, lambda s: _quiz_url("report", s)),
+    Page("attempt-review-trainer", TRAINER, lambda s: _quiz_url("review", s, a=s.submitted.pk)),
+    Page("my-learning-trainer", TRAINER, lambda s: reverse("courses:my_learning")),
+    Page(
+        "enrolment-hr",
+        HR_OFFICER,
+        lambda s: reverse("courses:enrollment", args=[s.enrollment.pk]),
+    ),
+    Page("error-403-csrf", VISITOR, lambda s: reverse("account_login"), then=_without_csrf_cookie),
+    Page("error-404", VISITOR, lambda s: "/courses/no-such-course/", status=404),
+    Page(
+        "error-405",
+        LEARNER,
+        lambda s: reverse("courses:enrol", args=[s.course.slug]),
+        status=405,
+    ),
+    Page(
+        "error-403",
+        LEARNER,
+        lambda s: "/test-only/forbidden/",
+        status=403,
+        urlconf="tests.e2e.urls",
+    ),
+)
+
+
+def build_site() -> Site:
+    unit = OrgUnitFactory(name="Ministry of Public Administration", code="mpa")
+    department = OrgUnitFactory(name="Digital Services Department", code="dsd", parent=unit)
+    learner = UserFactory(email="ana@example.gov", full_name="Ана Марковић", org_unit=department)
+    trainer = UserFactory(email="trainer@example.gov", full_name="Petar Jović", roles=[TRAINER])
+    hr_officer = UserFactory(
+        email="hr@example.gov", full_name="Jelena Ilić", org_unit=unit, roles=[HR_OFFICER]
+    )
+    # Privileged roles sign in with a second factor; their sessions here are already past it.
+    give_totp(trainer)
+    give_totp(hr_officer)
+
+    category = CategoryFactory(name="Information security", slug="security")
+    course = CourseFactory(
+        title="Information security basics",
+        slug="infosec",
+        category=category,
+        summary="Passwords, phishing and safe handling of documents.",
+        description="## What you learn\n\nHow to spot **phishing** and keep data safe.",
+        estimated_hours=Decimal(4),
+        trainers=[trainer],
+    )
+    CourseFactory(
+        title="정보 보안 기초",
+        slug="infosec-ko",
+        language="ko",
+        category=category,
+        trainers=[trainer],
+    )
+    CourseFactory(title="Public procurement", slug="procurement")
+    lessons = []
+    for position, title in enumerate(["Passwords", "Phishing"], start=1):
+        module = ModuleFactory(course=course, position=position, title=f"Module {position}")
+        lessons.append(
+            LessonFactory(
+                module=module,
+                position=1,
+                title=title,
+                body=(
+                    "## Why it matters\n\nRead this **carefully**, then see the "
+                    "[guidance](https://www.example.gov/guidance).\n\n"
+                    "| Rule | Example |\n| --- | --- |\n| Length | 12 characters |\n\n"
+                    "> A long passphrase beats a short complex password."
+                ),
+            )
+        )
+    LessonFactory(module=lessons[1].module, position=2, title="Reporting", required=False)
+
+    enrollment = course_services.enrollment_create(
+        user=learner,
+        course=course,
+        source=EnrollmentSource.ASSIGNED,
+        assigned_by=hr_officer,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    course_services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+
+    quiz = quiz_with_every_kind(
+        course,
+        title="Information security exam",
+        instructions="Answer every question; the exam is timed.",
+        time_limit_minutes=20,
+        review_policy=ReviewPolicy.FULL,
+    )
+    first = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+    answers = wrong_answers(quiz)
+    # One right answer among the wrong ones, so the review shows both kinds.
+    first_question = quiz.questions.order_by("position").first()
+    answers[f"q-{first_question.pk}"] = [
+        str(first_question.choices.filter(is_correct=True).get().pk)
+    ]
+    submitted, _saved = quiz_services.attempt_submit(attempt=first, data=answers)
+    open_attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+    return Site(
+        unit=unit,
+        learner=learner,
+        trainer=trainer,
+        hr_officer=hr_officer,
+        course=course,
+        lessons=lessons,
+        enrollment=enrollment,
+        quiz=quiz,
+        submitted=submitted,
+        open_attempt=open_attempt,
+    )
