@@ -311,3 +311,14 @@ def user_erase(*, actor: User, user: User) -> User:
     forget_roles(user)
     user.refresh_from_db()
     return user
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> User:
+    """Set the zone used for the person's sending window and dates; empty means the site's."""
+    from .models import validate_time_zone
+
+    validate_time_zone(time_zone)
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return user

@@ -42,6 +42,8 @@ class CourseAdmin(admin.ModelAdmin):
         "language",
         "estimated_hours",
         "self_enrollment",
+        "due_soon_days",
+        "inactivity_days",
         "trainers",
         "status",
         "published_at",

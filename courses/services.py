@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 
-from . import completion
+from . import completion, events
 from .models import (
     Course,
     CourseStatus,
@@ -65,6 +65,7 @@ def enrollment_create(
             else:
                 if source == EnrollmentSource.ASSIGNED:
                     _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
+                    events.enrollment_assigned(enrollment)
                 return enrollment
         if source == EnrollmentSource.ASSIGNED:
             _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
@@ -80,6 +81,8 @@ def enrollment_create(
             fields += ["source", "assigned_by", "due_date"]
         if fields:
             enrollment.save(update_fields=sorted(set(fields)))
+        if source == EnrollmentSource.ASSIGNED and enrollment.status == EnrollmentStatus.ACTIVE:
+            events.enrollment_assigned(enrollment)
     if enrollment.status == EnrollmentStatus.ACTIVE:
         enrollment_update_completion(enrollment=enrollment)
     return enrollment
@@ -168,11 +171,22 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress
             progress, _created = LessonProgress.objects.get_or_create(
                 enrollment=enrollment, lesson=lesson
             )
+            enrollment_touch(enrollment_id=enrollment.pk)
     except IntegrityError:
         # Two clicks raced; the other one recorded it.
         progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
     enrollment_update_completion(enrollment=enrollment)
     return progress
+
+
+def enrollment_touch(*, enrollment_id: int, now: datetime.datetime | None = None) -> None:
+    """Record learner activity (a lesson done, a quiz answered) for the inactivity reminder.
+    One UPDATE, and only when the stored time is older, so concurrent writers never move it
+    back."""
+    now = now or timezone.now()
+    Enrollment.objects.filter(pk=enrollment_id, last_activity_at__lt=now).update(
+        last_activity_at=now
+    )
 
 
 def enrollment_update_completion(

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -261,7 +264,8 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-    EMAIL_TIMEOUT = 30
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -306,6 +310,18 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "audit.verify_chain",
         "schedule": 24 * 60 * 60.0,
+    },
+    # Reminders: the sweep every hour (each person hears only inside their sending window),
+    # the HR digest on Monday mornings. Both run on the notifications queue.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": float(env_int("NOTIFICATIONS_SWEEP_SECONDS", 3600)),
+        "options": {"queue": "notifications"},
+    },
+    "notifications-hr-digest": {
+        "task": "notifications.send_hr_digest",
+        "schedule": crontab(minute=5, hour=8, day_of_week="mon"),
+        "options": {"queue": "notifications"},
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
@@ -355,6 +371,31 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": LMS_VIDEO_FRAME_SOURCES or ["'none'"],
     }
 }
+
+# Reminders and notifications (docs/notifications.md). A course may override the due-soon and
+# inactivity days.
+NOTIFICATIONS_DUE_SOON_DAYS = [int(d) for d in env_list("NOTIFICATIONS_DUE_SOON_DAYS", ["7", "1"])]
+NOTIFICATIONS_OVERDUE_REPEAT_DAYS = env_int("NOTIFICATIONS_OVERDUE_REPEAT_DAYS", 7)
+NOTIFICATIONS_OVERDUE_MAX_REMINDERS = env_int("NOTIFICATIONS_OVERDUE_MAX_REMINDERS", 4)
+NOTIFICATIONS_INACTIVITY_DAYS = env_int("NOTIFICATIONS_INACTIVITY_DAYS", 14)
+NOTIFICATIONS_CERTIFICATE_EXPIRY_DAYS = [
+    int(d) for d in env_list("NOTIFICATIONS_CERTIFICATE_EXPIRY_DAYS", ["60", "14"])
+]
+NOTIFICATIONS_ATTEMPT_CLOSED_LOOKBACK_DAYS = env_int(
+    "NOTIFICATIONS_ATTEMPT_CLOSED_LOOKBACK_DAYS", 7
+)
+# Sending window, in hours of the recipient's own time zone: [start, end).
+NOTIFICATIONS_WINDOW_START_HOUR = env_int("NOTIFICATIONS_WINDOW_START_HOUR", 8)
+NOTIFICATIONS_WINDOW_END_HOUR = env_int("NOTIFICATIONS_WINDOW_END_HOUR", 20)
+# At most 100 recipients per task, and a ceiling on the relay's load across all workers.
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 100)
+NOTIFICATIONS_MAX_PER_MINUTE = env_int("NOTIFICATIONS_MAX_PER_MINUTE", 600)
+# A relay that is down: retry after 5, 10, 20, 40 minutes, then give up and mark it failed.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 300)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+# A row still "being sent" after this long belonged to a worker that died mid-send.
+NOTIFICATIONS_SENDING_STALE_SECONDS = env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 3600)
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -24,4 +24,5 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     # Short, so the QR code printed on a certificate stays small.
     path("v/<str:code>/", certificate_views.verify, name="verify"),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -92,6 +92,7 @@ def attempt_start(
             if not pool:
                 raise QuizError(_("This quiz has no questions yet."))
             drawn = _draw(quiz, pool, rng)
+            course_services.enrollment_touch(enrollment_id=enrollment.pk, now=now)
             return Attempt.objects.create(
                 quiz=quiz,
                 enrollment=enrollment,
@@ -248,6 +249,7 @@ def attempt_save(
             raise QuizError(_("This attempt has already been submitted."))
         if locked.deadline_passed(now):
             return SaveResult(late=True)
+        course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
         return _save(locked, data, now)
 
 
@@ -266,6 +268,7 @@ def attempt_submit(
         saved = SaveResult(late=locked.deadline_passed(now))
         if data is not None and not saved.late:
             saved = _save(locked, data, now)
+            course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
         _finish(locked, now=now)
     return locked, saved
 

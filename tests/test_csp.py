@@ -98,5 +98,8 @@ def test_templates_have_no_inline_scripts_styles_or_handlers(template):
     text = template.read_text(encoding="utf-8")
     assert not _INLINE_SCRIPT.search(text)
     assert not _EVENT_HANDLER.search(text)
-    assert not _INLINE_STYLE.search(text)
+    # Email bodies are read by mail programs, not served under the site's CSP, and most mail
+    # programs honour only inline styles.
+    if "email" not in template.parent.name:
+        assert not _INLINE_STYLE.search(text)
     assert "javascript:" not in text.lower()

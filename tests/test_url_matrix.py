@@ -39,6 +39,9 @@ from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateTemplate
 from courses.models import Attachment, Course, Enrollment, Lesson
 from jobs import services as job_services
+from notifications import services as notification_services
+from notifications.kinds import Kind
+from notifications.tokens import make_token
 from jobs.models import BackgroundJob
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
@@ -353,6 +356,39 @@ MATRIX = {
         "POST": signed_in(404, trainer=200, admin=200),
         "private": True,
     },
+    "notifications:list": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(200),
+        "POST": signed_in(405),
+    },
+    "notifications:mark_read": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(405),
+        "POST": signed_in(to("notifications:list")),
+    },
+    "notifications:preferences": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(200),
+        "POST": signed_in(to("notifications:preferences")),
+        "post": lambda w: {"time_zone": ""},
+    },
+    "notifications:calendar_reset": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(405),
+        "POST": signed_in(to("notifications:preferences")),
+    },
+    # The secret address is the only credential (calendar programs cannot sign in).
+    "notifications:calendar": {
+        "kwargs": lambda w: {"token": w.calendar_token},
+        "GET": answers(200),
+        "POST": answers(405),
+    },
+    # The signed token authorises the one change it names (RFC 8058 one-click, no sign-in).
+    "notifications:unsubscribe": {
+        "kwargs": lambda w: {"token": w.unsubscribe_token},
+        "GET": answers(200),
+        "POST": answers(200),
+    },
 }
 
 # Representative checks of the third-party prefixes: (method, URL name, kwargs, answers).
@@ -388,6 +424,8 @@ class World:
     certificate: Certificate
     template: CertificateTemplate
     job: BackgroundJob
+    calendar_token: str
+    unsubscribe_token: str
 
 
 @pytest.fixture
@@ -430,6 +468,8 @@ def world(settings) -> World:
     template = CertificateTemplate.objects.create(name="Matrix", is_default=False)
     job = certificate_bulk.certificates_request_zip(course=course, requester=people["trainer"])
     job_services.job_finish(job=job, result=("certificates.zip", b"PK\x05\x06" + b"\0" * 18))
+    calendar_token = notification_services.calendar_feed_for(user=people["learner"]).token
+    unsubscribe_token = make_token(user_id=people["learner"].pk, kinds=[Kind.INACTIVITY])
     return World(
         people=people,
         course=course,
@@ -443,6 +483,8 @@ def world(settings) -> World:
         certificate=certificate,
         template=template,
         job=job,
+        calendar_token=calendar_token,
+        unsubscribe_token=unsubscribe_token,
     )
 
 
