@@ -39,10 +39,10 @@ from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateTemplate
 from courses.models import Attachment, Course, Enrollment, Lesson
 from jobs import services as job_services
+from jobs.models import BackgroundJob
 from notifications import services as notification_services
 from notifications.kinds import Kind
 from notifications.tokens import make_token
-from jobs.models import BackgroundJob
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
 from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, give_totp
