@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.roles import Role
 from accounts.selectors import users_with_role
@@ -88,7 +89,10 @@ class CourseAdmin(admin.ModelAdmin):
         for course in queryset:
             services.course_set_status(course=course, status=status, actor=request.user)
         self.message_user(
-            request, _("Updated %(n)d courses.") % {"n": len(queryset)}, messages.SUCCESS
+            request,
+            ngettext("Updated %(n)d course.", "Updated %(n)d courses.", len(queryset))
+            % {"n": len(queryset)},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Publish selected courses"))

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
@@ -253,6 +254,19 @@ def quiz_regrade(request, slug, quiz_id):
     outcome = services.quiz_regrade(quiz=quiz, actor=request.user)
     messages.success(
         request,
-        _("Regraded %(attempts)d attempts; %(changed)d scores changed.") % outcome,
+        " ".join(
+            (
+                ngettext(
+                    "Regraded %(attempts)d attempt.",
+                    "Regraded %(attempts)d attempts.",
+                    outcome["attempts"],
+                )
+                % outcome,
+                ngettext(
+                    "%(changed)d score changed.", "%(changed)d scores changed.", outcome["changed"]
+                )
+                % outcome,
+            )
+        ),
     )
     return redirect("quizzes:report", slug=course.slug, quiz_id=quiz.pk)

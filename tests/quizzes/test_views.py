@@ -892,7 +892,7 @@ def test_regrade_follows_a_corrected_key_and_is_audited(trainer_client, trainer,
     response = trainer_client.post(quiz_url("regrade", quiz), follow=True)
 
     assert response.redirect_chain == [(quiz_url("report", quiz), 302)]
-    assert messages_of(response.text, "success") == ["Regraded 1 attempts; 1 scores changed."]
+    assert messages_of(response.text, "success") == ["Regraded 1 attempt. 1 score changed."]
     attempt.refresh_from_db()
     assert (attempt.score, attempt.percent, attempt.passed) == (Decimal(4), Decimal(100), True)
     assert attempt.enrollment.status == EnrollmentStatus.COMPLETED
