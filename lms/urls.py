@@ -1,6 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
@@ -8,7 +11,9 @@ from certificates import views as certificate_views
 
 # The admin's own sign-in goes through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "LMS administration"
+# Named after the site, in the reader's language.
+admin.site.site_header = format_lazy("{} · {}", settings.LMS_SITE_NAME, _("Administration"))
+admin.site.site_title = settings.LMS_SITE_NAME
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:catalogue", permanent=False)),

@@ -123,3 +123,12 @@ def test_admin_course_list_opens(admin_client):
     assert admin_client.get(reverse("admin:courses_course_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:accounts_user_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:accounts_orgunit_changelist")).status_code == 200
+
+
+
+def test_admin_is_named_after_the_site_in_the_readers_language(client, settings):
+    settings.LMS_REQUIRE_MFA_FOR_PRIVILEGED = False
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], preferred_language="sr"))
+    page = client.get("/admin/").content.decode()
+    assert "Центар за ИКТ обуку · Администрација" in page
+    assert "<title>" in page and "Центар за ИКТ обуку</title>" in page
