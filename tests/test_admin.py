@@ -125,7 +125,6 @@ def test_admin_course_list_opens(admin_client):
     assert admin_client.get(reverse("admin:accounts_orgunit_changelist")).status_code == 200
 
 
-
 def test_admin_is_named_after_the_site_in_the_readers_language(client, settings):
     settings.LMS_REQUIRE_MFA_FOR_PRIVILEGED = False
     client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], preferred_language="sr"))
