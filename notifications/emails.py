@@ -108,6 +108,8 @@ def build_message(recipient, logs) -> EmailMultiAlternatives:
             "site_name": site_name(),
         }
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
+        # The same "[site name]" prefix as the sign-in emails (accounts/adapter.py).
+        subject = f"[{context['site_name']}] {subject}"
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)
     headers = {"Auto-Submitted": "auto-generated", "Content-Language": language}

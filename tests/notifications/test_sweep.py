@@ -30,6 +30,7 @@ def test_one_message_per_person_listing_every_reminder(noon, sweep):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(["ana@example.gov", other.user.email])
     ana = next(m for m in mail.outbox if m.to == ["ana@example.gov"])
     assert "3 training reminders" in ana.subject
+    assert ana.subject.startswith("[ICT Training Centre] ")
     assert ana.body.count("https://lms.example.gov/courses/") == 3
     assert NotificationLog.objects.filter(status=LogStatus.SENT).count() == 4
 
