@@ -16,8 +16,12 @@ from playwright.sync_api import expect
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
+from certificates import bulk as certificate_bulk
+from certificates import services as certificate_services
+from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Course, Enrollment, EnrollmentSource, Lesson
+from jobs.models import BackgroundJob
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz, ReviewPolicy
 from tests.factories import (
@@ -56,6 +60,8 @@ class Site:
     quiz: Quiz
     submitted: Attempt
     open_attempt: Attempt
+    certificate: Certificate
+    job: BackgroundJob
 
     def user_for(self, role: Role) -> User:
         return {LEARNER: self.learner, TRAINER: self.trainer, HR_OFFICER: self.hr_officer}[role]
@@ -125,6 +131,13 @@ def _number_that_is_not(page, site: Site) -> None:
     _submit(page, {f"q-{numeric.pk}": "about three"})
 
 
+def _unsubscribe_url(site: Site) -> str:
+    from notifications.tokens import make_token
+
+    token = make_token(user_id=site.learner.pk, kinds=["inactivity"])
+    return reverse("notifications:unsubscribe", args=[token])
+
+
 def _quiz_url(name: str, site: Site, **kwargs) -> str:
     return reverse(f"quizzes:{name}", args=[site.course.slug, site.quiz.pk, *kwargs.values()])
 
@@ -181,6 +194,21 @@ PAGES = (
     ),
     Page("error-403-csrf", VISITOR, lambda s: reverse("account_login"), then=_without_csrf_cookie),
     Page("error-404", VISITOR, lambda s: "/courses/no-such-course/", status=404),
+    # The learner's assignment above was confirmed: the list has an unread entry.
+    Page("notifications", LEARNER, lambda s: reverse("notifications:list")),
+    Page("notification-settings", LEARNER, lambda s: reverse("notifications:preferences")),
+    Page("unsubscribe", VISITOR, lambda s: _unsubscribe_url(s)),
+    Page("unsubscribe-invalid", VISITOR, lambda s: "/notifications/unsubscribe/x/", status=400),
+    Page("my-certificates", LEARNER, lambda s: reverse("certificates:mine")),
+    Page("certificate", LEARNER, lambda s: reverse("certificates:detail", args=[s.certificate.pk])),
+    Page("verify-valid", VISITOR, lambda s: reverse("verify", args=[s.certificate.code])),
+    Page("verify-not-found", VISITOR, lambda s: reverse("verify", args=["ABCDEFGH"]), status=404),
+    Page(
+        "course-certificates-trainer",
+        TRAINER,
+        lambda s: reverse("certificates:course", args=[s.certificate.enrollment.course.slug]),
+    ),
+    Page("job", TRAINER, lambda s: reverse("jobs:detail", args=[s.job.public_id])),
     Page(
         "error-405",
         LEARNER,
@@ -270,6 +298,20 @@ def build_site() -> Site:
     ]
     submitted, _saved = quiz_services.attempt_submit(attempt=first, data=answers)
     open_attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+
+    # A finished course with its certificate issued, and the trainer's ZIP of its certificates.
+    done_course = CourseFactory(
+        title="Digital documents", slug="documents", trainers=[trainer], self_enrollment=True
+    )
+    done_lesson = LessonFactory(
+        module=ModuleFactory(course=done_course, position=1), position=1, title="Signatures"
+    )
+    done = course_services.enrollment_create(user=learner, course=done_course)
+    course_services.lesson_complete(enrollment=done, lesson=done_lesson)
+    pending = Certificate.objects.get(enrollment=done)
+    certificate_services.certificate_issue(certificate_id=pending.pk)
+    certificate = Certificate.objects.get(pk=pending.pk)
+    job = certificate_bulk.certificates_request_zip(course=done_course, requester=trainer)
     return Site(
         unit=unit,
         learner=learner,
@@ -281,4 +323,6 @@ def build_site() -> Site:
         quiz=quiz,
         submitted=submitted,
         open_attempt=open_attempt,
+        certificate=certificate,
+        job=job,
     )
