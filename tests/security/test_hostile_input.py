@@ -151,6 +151,17 @@ def _pages(w: World):
         ("trainer", "get", "quizzes:report", quiz, []),
         ("trainer", "get", "quizzes:review", (*quiz, w.finished.pk), []),
         ("trainer", "post", "quizzes:regrade", quiz, []),
+        ("trainer", "post", "quizzes:override", (*quiz, w.finished.pk), ["score", "reason"]),
+        ("learner", "get", "certificates:mine", (), ["page"]),
+        ("learner", "get", "notifications:list", (), ["page"]),
+        ("learner", "post", "notifications:mark_read", (), ["id"]),
+        (
+            "learner",
+            "post",
+            "notifications:preferences",
+            (),
+            ["time_zone", "kind_inactivity", "kind_cert_expiring"],
+        ),
         ("trainer", "get", "courses:detail", (slug,), []),
         (None, "post", "account_login", (), ["login", "password", "remember", "next"]),
         (
@@ -165,7 +176,7 @@ def _pages(w: World):
     ]
 
 
-PAGE_COUNT = 20
+PAGE_COUNT = 25
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -241,8 +252,21 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (learner, "get", "quizzes:result", [slug, world.quiz.pk, first]),
         (trainer, "get", "quizzes:review", [slug, world.quiz.pk, first]),
         (trainer, "get", "quizzes:report", [slug, first]),
+        (learner, "get", "certificates:detail", [first]),
+        (learner, "get", "certificates:download", [first]),
+        (trainer, "post", "certificates:revoke", [first]),
+        (trainer, "get", "certificates:template_preview", [first]),
     ]:
         _assert_no_server_error(_send(client, method, reverse(name, args=args), {}))
+
+
+@FUZZ
+@given(code=TEXT)
+def test_no_verification_code_is_a_server_error(world, code):
+    """The public verification page takes any text a QR scanner or a person may type."""
+    from urllib.parse import quote
+
+    _assert_no_server_error(_client(None).get(f"/v/{quote(code, safe='')}/"))
 
 
 @pytest.mark.parametrize(
