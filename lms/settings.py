@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "reports.context_processors.reports_link",
             ],
         },
     },
@@ -346,3 +348,6 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "propagate": True}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Completion exports with more rows than this are built by a background job (queue "reports").
+LMS_REPORT_EXPORT_ASYNC_THRESHOLD = env_int("LMS_REPORT_EXPORT_ASYNC_THRESHOLD", 5000)
