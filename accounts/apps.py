@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts and organisation")
+
+    def ready(self):
+        from .personal_data import register_personal_data
+        from .selectors import profile_personal_data
+
+        register_personal_data("profile", export=profile_personal_data)

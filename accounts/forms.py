@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from lms.boundary import validate_plain_text
+
 from . import services
 
 
@@ -11,6 +13,7 @@ class SignupExtraForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=200,
+        validators=[validate_plain_text],
         help_text=_("As it should appear on certificates, in any script."),
     )
     preferred_language = forms.ChoiceField(
@@ -32,7 +35,9 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, validators=[validate_plain_text]
+    )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,

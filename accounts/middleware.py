@@ -2,15 +2,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .language import language_for_request
 
-# Pages a privileged user without MFA may still open: allauth's own (sign-out, MFA set-up),
-# the language switcher and static files.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+# What a privileged user without MFA may still open: setting up TOTP (and re-entering the
+# password, which allauth may ask for first), the MFA overview that explains it, signing out,
+# the language switcher, static files and the health check. Everything else, changing the
+# email address or the password included, waits until TOTP is set up.
+_MFA_EXEMPT_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "account_logout",
+        "account_reauthenticate",
+        "account_request_reauthentication_code",
+        "account_confirm_reauthentication_code",
+    }
+)
+_MFA_EXEMPT_PREFIXES = ("/i18n/", "/static/", "/healthz")
 
 
 class UserLanguageMiddleware(LocaleMiddleware):
@@ -52,6 +64,11 @@ class RequireMFAMiddleware:
             return False
         if not (user.has_privileged_role or user.is_staff or user.is_superuser):
             return False
+        try:
+            if resolve(request.path_info).url_name in _MFA_EXEMPT_URL_NAMES:
+                return False
+        except Resolver404:
+            pass
         from allauth.mfa.models import Authenticator
 
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

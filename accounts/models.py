@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -8,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from lms.text import search_form
 
 PATH_STEP = 8  # digits per level in OrgUnit.path
+
+
+def validate_time_zone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid_time_zone")
 
 
 class OrgUnitQuerySet(models.QuerySet):
@@ -94,6 +103,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Empty means the site's time zone (settings.TIME_ZONE); emails wait for the recipient's
+    # own sending window in this zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Empty uses the time zone of the training centre."),
+    )
     org_unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("organisation unit"),
@@ -127,6 +145,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # "Ђорђе" the way the catalogue does.
     search_text = models.TextField(editable=False, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set once by accounts.services.user_erase: the person's identity was replaced by a
+    # pseudonym, for good.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -171,3 +192,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.get_full_name()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone, or the site's when none is set or it is unknown."""
+        return zone_or_default(self.time_zone)
+
+
+def zone_or_default(name: str | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)

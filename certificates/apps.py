@@ -11,10 +11,13 @@ class CertificatesConfig(AppConfig):
         from courses.completion import register_completion_listener
         from courses.links import register_enrollment_links
         from jobs.registry import register_job_runner
+        from notifications.registry import register_rule
 
-        from . import bulk, selectors, services
+        from . import bulk, notification_rules, selectors, services
 
         register_completion_listener(services.on_completion_change)
         register_enrollment_links(selectors.certificate_links_for_enrollments)
         register_job_runner(bulk.ZIP_KIND, bulk.run_zip, queue="certificates")
         register_job_runner(bulk.RERENDER_KIND, bulk.run_rerender, queue="certificates")
+        register_rule(notification_rules.CertificateIssuedRule())
+        register_rule(notification_rules.CertificateExpiringRule())

@@ -83,6 +83,7 @@ def certificate_for_verification(*, code: str) -> Certificate | None:
             "revoked_at",
             "serial",
             "enrollment__course__slug",
+            "enrollment__course__language",
         )
         .first()
     )

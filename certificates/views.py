@@ -35,7 +35,7 @@ def my_certificates(request):
     if is_privileged(request.user):
         courses = list(
             selectors.courses_with_certificates_for(user=request.user)
-            .only("slug", "title")
+            .only("slug", "title", "language")
             .order_by("title")[:200]
         )
     return render(request, "certificates/my_certificates.html", {"page": page, "courses": courses})

@@ -42,6 +42,8 @@ class CourseAdmin(admin.ModelAdmin):
         "language",
         "estimated_hours",
         "self_enrollment",
+        "due_soon_days",
+        "inactivity_days",
         "trainers",
         "status",
         "published_at",
@@ -62,9 +64,29 @@ class CourseAdmin(admin.ModelAdmin):
             )
         return form
 
+    def save_model(self, request, obj, form, change):
+        # A status chosen in the form goes through the service, which audits it.
+        status = obj.status
+        if change:
+            obj.status = form.initial.get("status", status)
+        else:
+            obj.status = CourseStatus.DRAFT
+        super().save_model(request, obj, form, change)
+        if status != obj.status:
+            services.course_set_status(course=obj, status=status, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # Trainers are set through the service, which audits the change.
+        trainers = form.cleaned_data.pop("trainers", None)
+        super().save_related(request, form, formsets, change)
+        if trainers is not None:
+            services.course_set_trainers(
+                course=form.instance, trainers=trainers, actor=request.user
+            )
+
     def _set_status(self, request, queryset, status):
         for course in queryset:
-            services.course_set_status(course=course, status=status)
+            services.course_set_status(course=course, status=status, actor=request.user)
         self.message_user(
             request, _("Updated %(n)d courses.") % {"n": len(queryset)}, messages.SUCCESS
         )

@@ -8,6 +8,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
+
         from . import signals
+        from .selectors import enrollments_personal_data
 
         signals.connect()
+        # Enrolments and progress are the training record: exported, and kept on erasure
+        # (they point at the pseudonym).
+        register_personal_data("enrollments", export=enrollments_personal_data)

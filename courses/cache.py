@@ -3,11 +3,14 @@ it is kept until the catalogue changes (or for a few minutes at most)."""
 
 import hashlib
 import time
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 
 CATALOGUE_TTL = 300
 _VERSION_KEY = "courses:catalogue:version"
+_CATEGORIES_KEY = "courses:catalogue:categories"
 
 
 def catalogue_version() -> int:
@@ -24,10 +27,30 @@ def catalogue_changed() -> None:
     cache.set(_VERSION_KEY, time.time_ns(), None)
 
 
-def catalogue_key(*, language: str, params) -> str:
-    query = "&".join(f"{k}={v}" for k, values in sorted(params.lists()) for v in values)
+def catalogue_key(*, version: int, language: str, filters: Mapping[str, str], page: int) -> str:
+    """The cache key of one catalogue page: the language, then the parsed and normalised
+    filters (only the form's own fields, empty ones left out) and the page number, URL-encoded
+    so that no value can pass for another parameter. Anything else in the query string never
+    reaches the key, so junk parameters share the entry of the page they would show."""
+    query = urlencode(sorted((*((k, v) for k, v in filters.items() if v), ("page", page))))
     digest = hashlib.sha256(f"{language}|{query}".encode()).hexdigest()[:32]
-    return f"courses:catalogue:{catalogue_version()}:{digest}"
+    return f"courses:catalogue:{version}:{digest}"
+
+
+def catalogue_state(categories_loader: Callable[[], list]) -> tuple[int, list]:
+    """The catalogue's version and the categories its filter offers, in one cache round trip.
+    The categories are needed to parse the filters before the cached page can be looked up;
+    they are kept with the version they were read for and reloaded when it changes."""
+    found = cache.get_many([_VERSION_KEY, _CATEGORIES_KEY])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = catalogue_version()
+    stored = found.get(_CATEGORIES_KEY)
+    if stored is not None and stored[0] == version:
+        return version, stored[1]
+    categories = list(categories_loader())
+    cache.set(_CATEGORIES_KEY, (version, categories), CATALOGUE_TTL)
+    return version, categories
 
 
 def course_cache_key(slug: str) -> str:

@@ -2,9 +2,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from lms.boundary import validate_plain_text
+
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, validators=[validate_plain_text]
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 
@@ -20,7 +24,16 @@ class CatalogueFilterForm(forms.Form):
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         return {
-            "query": data.get("q", ""),
+            "query": " ".join(data.get("q", "").split()),
             "category": data.get("category", ""),
             "language": data.get("language", ""),
+        }
+
+    @staticmethod
+    def params(filters: dict) -> dict:
+        """The query parameters, by form field name, that show ``filters``."""
+        return {
+            "q": filters["query"],
+            "category": filters["category"],
+            "language": filters["language"],
         }

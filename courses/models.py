@@ -2,10 +2,17 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .text import render_markdown, search_form
-from .validators import validate_attachment, validate_video_url, video_embed_url
+from .validators import (
+    parse_day_list,
+    validate_attachment,
+    validate_day_list,
+    validate_video_url,
+    video_embed_url,
+)
 
 
 class Category(models.Model):
@@ -72,6 +79,21 @@ class Course(models.Model):
         blank=True,
         related_name="courses_taught",
     )
+    # Reminder timing for this course; empty uses the site defaults (settings.NOTIFICATIONS_*).
+    due_soon_days = models.CharField(
+        _("due-soon reminder days"),
+        max_length=50,
+        blank=True,
+        validators=[validate_day_list],
+        help_text=_("Days before the due date, separated by commas (for example 7,1)."),
+    )
+    inactivity_days = models.PositiveSmallIntegerField(
+        _("inactivity reminder after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Remind a learner who made no progress for this many days."),
+    )
     # Title, summary and description folded by courses.text.search_form.
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +125,10 @@ class Course(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == CourseStatus.PUBLISHED
+
+    def due_soon_day_list(self) -> list[int] | None:
+        """The course's own due-soon days, largest first, or None for the site default."""
+        return parse_day_list(self.due_soon_days) if self.due_soon_days else None
 
 
 class Module(models.Model):
@@ -250,6 +276,9 @@ class Enrollment(models.Model):
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The learner's last lesson or quiz activity (enrolment counts as the first), written by
+    # the lesson and attempt services; the inactivity reminder reads it in one indexed query.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
 
     class Meta:
         ordering = ["-enrolled_at"]
@@ -266,7 +295,11 @@ class Enrollment(models.Model):
                 name="completed_enrollment_has_timestamp",
             ),
         ]
-        indexes = [models.Index(fields=["course", "status"])]
+        indexes = [
+            models.Index(fields=["course", "status"]),
+            models.Index(fields=["status", "due_date"], name="enrollment_status_due"),
+            models.Index(fields=["status", "last_activity_at"], name="enrollment_status_activity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.course}"

@@ -259,3 +259,39 @@ def enrollment_with_progress(*, pk: int) -> Enrollment | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def enrollments_personal_data(user) -> list[dict]:
+    """A person's enrolments with the lessons they completed, for their data download."""
+    enrollments = (
+        Enrollment.objects.filter(user=user)
+        .select_related("course")
+        .prefetch_related(
+            Prefetch(
+                "lesson_progress",
+                queryset=LessonProgress.objects.select_related("lesson").order_by(
+                    "completed_at", "pk"
+                ),
+            )
+        )
+        .order_by("enrolled_at", "pk")
+    )
+    return [
+        {
+            "course": {"slug": e.course.slug, "title": e.course.title},
+            "source": e.source,
+            "status": e.status,
+            "due_date": _iso(e.due_date),
+            "enrolled_at": _iso(e.enrolled_at),
+            "completed_at": _iso(e.completed_at),
+            "lessons_completed": [
+                {"lesson": p.lesson.title, "completed_at": _iso(p.completed_at)}
+                for p in e.lesson_progress.all()
+            ],
+        }
+        for e in enrollments
+    ]

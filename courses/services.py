@@ -1,14 +1,16 @@
 """Writes and rules for courses, enrollments and progress. Views, tasks and the admin call these."""
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 
-from . import completion
+from . import completion, events
 from .models import (
     Course,
     CourseStatus,
@@ -18,6 +20,8 @@ from .models import (
     Lesson,
     LessonProgress,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class EnrollmentError(Exception):
@@ -36,7 +40,8 @@ def enrollment_create(
 
     One enrollment per person, course and certification cycle: enrolling again returns the
     current (latest) cycle's enrollment, and a withdrawn enrollment becomes active again with
-    its progress intact. An assignment makes the enrollment mandatory and sets its due date.
+    its progress intact. An assignment makes the enrollment mandatory and sets its due date,
+    and is recorded in the audit log with the person who assigned it as the actor.
     """
     if course.status != CourseStatus.PUBLISHED:
         raise EnrollmentError(_("This course is not open for enrolment."))
@@ -47,7 +52,7 @@ def enrollment_create(
         if enrollment is None:
             try:
                 with transaction.atomic():
-                    return Enrollment.objects.create(
+                    enrollment = Enrollment.objects.create(
                         user=user,
                         course=course,
                         source=source,
@@ -57,6 +62,13 @@ def enrollment_create(
             except IntegrityError:
                 # A second request enrolled the same person a moment ago.
                 enrollment = _current_enrollment_locked(user=user, course=course)
+            else:
+                if source == EnrollmentSource.ASSIGNED:
+                    _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
+                    events.enrollment_assigned(enrollment)
+                return enrollment
+        if source == EnrollmentSource.ASSIGNED:
+            _audit_assignment(enrollment, assigned_by=assigned_by, due_date=due_date)
         fields = []
         if enrollment.status == EnrollmentStatus.WITHDRAWN:
             enrollment.status = EnrollmentStatus.ACTIVE
@@ -69,6 +81,8 @@ def enrollment_create(
             fields += ["source", "assigned_by", "due_date"]
         if fields:
             enrollment.save(update_fields=sorted(set(fields)))
+        if source == EnrollmentSource.ASSIGNED and enrollment.status == EnrollmentStatus.ACTIVE:
+            events.enrollment_assigned(enrollment)
     if enrollment.status == EnrollmentStatus.ACTIVE:
         enrollment_update_completion(enrollment=enrollment)
     return enrollment
@@ -110,6 +124,19 @@ def enrollment_start_next_cycle(
             return None
 
 
+def _audit_assignment(enrollment: Enrollment, *, assigned_by, due_date) -> None:
+    audit_record(
+        actor=assigned_by,
+        action="enrollment.assign",
+        target=enrollment,
+        data={
+            "user": enrollment.user_id,
+            "course": enrollment.course_id,
+            "due_date": due_date.isoformat() if due_date else None,
+        },
+    )
+
+
 def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
     """A learner may leave a course they joined themselves and have not completed.
     Assigned training stays until HR removes it. Progress is kept for a later return."""
@@ -117,10 +144,15 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
         raise EnrollmentError(_("This course was assigned to you and cannot be left."))
     if enrollment.status == EnrollmentStatus.COMPLETED:
         raise EnrollmentError(_("You have completed this course; it stays in your record."))
-    if enrollment.status == EnrollmentStatus.WITHDRAWN:
-        return enrollment
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    enrollment.save(update_fields=["status"])
+    with transaction.atomic():
+        # The same row lock the quiz services take, so no attempt write races the withdrawal.
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if locked.status == EnrollmentStatus.COMPLETED:
+            raise EnrollmentError(_("You have completed this course; it stays in your record."))
+        if locked.status != EnrollmentStatus.WITHDRAWN:
+            locked.status = EnrollmentStatus.WITHDRAWN
+            locked.save(update_fields=["status"])
+    enrollment.status = locked.status
     return enrollment
 
 
@@ -129,18 +161,32 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress
     Then check whether the course is now complete."""
     if lesson.course_id != enrollment.course_id:
         raise EnrollmentError(_("This lesson is not part of the course."))
-    if not enrollment.is_open:
-        raise EnrollmentError(_("Enrol in the course to record progress."))
     try:
         with transaction.atomic():
+            # Read the status under the row lock: the enrollment passed in may be stale.
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            enrollment.status = locked.status
+            if not locked.is_open:
+                raise EnrollmentError(_("Enrol in the course to record progress."))
             progress, _created = LessonProgress.objects.get_or_create(
                 enrollment=enrollment, lesson=lesson
             )
+            enrollment_touch(enrollment_id=enrollment.pk)
     except IntegrityError:
         # Two clicks raced; the other one recorded it.
         progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
     enrollment_update_completion(enrollment=enrollment)
     return progress
+
+
+def enrollment_touch(*, enrollment_id: int, now: datetime.datetime | None = None) -> None:
+    """Record learner activity (a lesson done, a quiz answered) for the inactivity reminder.
+    One UPDATE, and only when the stored time is older, so concurrent writers never move it
+    back."""
+    now = now or timezone.now()
+    Enrollment.objects.filter(pk=enrollment_id, last_activity_at__lt=now).update(
+        last_activity_at=now
+    )
 
 
 def enrollment_update_completion(
@@ -175,22 +221,63 @@ def enrollment_update_completion(
 
 def course_reevaluate_completions(*, course_id: int) -> int:
     """After a course's required lessons change, complete every active enrollment that now
-    meets the rule. Safe to run any number of times. Returns how many were completed."""
+    meets the rule. Safe to run any number of times. Each enrollment stands on its own: one that
+    cannot be evaluated is logged and skipped. Returns how many were completed."""
     completed = 0
     active = Enrollment.objects.filter(course_id=course_id, status=EnrollmentStatus.ACTIVE)
-    for enrollment in active.iterator():
-        completed += enrollment_update_completion(enrollment=enrollment) is not None
+    for enrollment in active.order_by("pk").iterator():
+        try:
+            completed += enrollment_update_completion(enrollment=enrollment) is not None
+        except Exception:
+            logger.exception("Could not re-evaluate enrollment %s; skipped", enrollment.pk)
     return completed
 
 
-def course_set_status(*, course: Course, status: CourseStatus) -> Course:
-    """Publish, archive or return a course to draft; the first publication time is kept."""
-    course.status = status
-    fields = ["status"]
-    if status == CourseStatus.PUBLISHED and course.published_at is None:
-        course.published_at = timezone.now()
-        fields.append("published_at")
-    course.save(update_fields=fields)
+_STATUS_ACTIONS = {
+    CourseStatus.PUBLISHED: "course.publish",
+    CourseStatus.ARCHIVED: "course.archive",
+    CourseStatus.DRAFT: "course.return_to_draft",
+}
+
+
+def course_set_status(*, course: Course, status: CourseStatus, actor: User | None = None) -> Course:
+    """Publish, archive or return a course to draft; the first publication time is kept. A
+    change of status is recorded in the audit log."""
+    status = CourseStatus(status)
+    with transaction.atomic():
+        before = (
+            Course.objects.select_for_update().values_list("status", flat=True).get(pk=course.pk)
+        )
+        course.status = status
+        fields = ["status"]
+        if status == CourseStatus.PUBLISHED and course.published_at is None:
+            course.published_at = timezone.now()
+            fields.append("published_at")
+        course.save(update_fields=fields)
+        if before != status:
+            audit_record(
+                actor=actor,
+                action=_STATUS_ACTIONS[status],
+                target=course,
+                data={"from": before, "to": status.value},
+            )
+    return course
+
+
+def course_set_trainers(*, course: Course, trainers, actor: User | None = None) -> Course:
+    """Set who teaches ``course``. Trainers see every learner's progress and attempts in it, so
+    a change is recorded in the audit log."""
+    wanted = {t.pk for t in trainers}
+    with transaction.atomic():
+        before = set(course.trainers.values_list("pk", flat=True))
+        if before != wanted:
+            course.trainers.set(sorted(wanted))
+            audit_record(
+                actor=actor,
+                action="course.trainers_set",
+                target=course,
+                data={"before": sorted(before), "after": sorted(wanted)},
+            )
     return course
 
 

@@ -63,3 +63,30 @@ def validate_attachment(upload) -> None:
             % {"ext": extension or "?", "allowed": ", ".join(allowed)},
             code="file_type",
         )
+
+
+def parse_day_list(value: str) -> list[int]:
+    """ "7, 1" -> [7, 1]: distinct whole days from 1 to 365, largest first. Raises ValueError."""
+    days = set()
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not (part.isascii() and part.isdecimal()) or not 1 <= int(part) <= 365:
+            raise ValueError(part)
+        days.add(int(part))
+    if not days:
+        raise ValueError(value)
+    return sorted(days, reverse=True)
+
+
+def validate_day_list(value: str) -> None:
+    if not value:
+        return
+    try:
+        parse_day_list(value)
+    except ValueError:
+        raise ValidationError(
+            _("Enter whole days from 1 to 365 separated by commas, for example 7,1."),
+            code="invalid_day_list",
+        ) from None

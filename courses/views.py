@@ -8,9 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from lms import boundary
 
 from . import cache as catalogue_cache
 from . import links, permissions, selectors, services
@@ -29,22 +32,36 @@ def _visible_course_or_404(request, slug, *, with_quizzes=False):
 
 
 def catalogue(request):
-    key = catalogue_cache.catalogue_key(language=get_language(), params=request.GET)
+    # Parse the filters first: the cache key is built from what was understood, never from
+    # the raw query string (see courses/cache.py).
+    version, categories = catalogue_cache.catalogue_state(selectors.catalogue_categories)
+    filters = CatalogueFilterForm(request.GET, categories=categories).filters()
+    params = CatalogueFilterForm.params(filters)
+    page_number = boundary.parse_id(request.GET.get("page")) or 1
+    key = catalogue_cache.catalogue_key(
+        version=version, language=get_language(), filters=params, page=page_number
+    )
     content = cache.get(key)
     if content is None:
-        categories = list(selectors.catalogue_categories())
-        form = CatalogueFilterForm(request.GET, categories=categories)
-        courses = selectors.catalogue_courses(**form.filters())
+        courses = selectors.catalogue_courses(**filters)
         paginator = Paginator(courses, settings.LMS_CATALOGUE_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        page = paginator.get_page(page_number)
+        # The form shows the filters as understood, so the cached page is the same for every
+        # query string that maps to this key.
+        form = CatalogueFilterForm(params, categories=categories)
         content = render_to_string(
             "courses/_catalogue_content.html",
-            {"form": form, "page": page, "query_string": query.urlencode()},
+            {
+                "form": form,
+                "page": page,
+                "query_string": urlencode([(k, v) for k, v in params.items() if v]),
+            },
             request=request,
         )
-        cache.set(key, content, catalogue_cache.CATALOGUE_TTL)
+        # A page number past the end shows the last page; only the real number is cached,
+        # so made-up page numbers create no entries.
+        if page.number == page_number:
+            cache.set(key, content, catalogue_cache.CATALOGUE_TTL)
     return render(request, "courses/catalogue.html", {"content": content})
 
 
@@ -155,13 +172,16 @@ def lesson_done(request, slug, lesson_id):
         messages.error(request, _("Enrol in the course to record your progress."))
         return redirect("courses:detail", slug=course.slug)
     was_completed = enrollment.status == EnrollmentStatus.COMPLETED
-    services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    try:
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    except services.EnrollmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("courses:detail", slug=course.slug)
     if not was_completed and enrollment.status == EnrollmentStatus.COMPLETED:
         messages.success(request, _("Course completed. Well done!"))
-    next_lesson = request.POST.get("next")
-    lessons = selectors.ordered_lessons(course)
-    if next_lesson and next_lesson.isdigit() and any(x.pk == int(next_lesson) for x in lessons):
-        return redirect("courses:lesson", slug=course.slug, lesson_id=int(next_lesson))
+    next_id = boundary.parse_id(request.POST.get("next"))
+    if next_id is not None and any(x.pk == next_id for x in selectors.ordered_lessons(course)):
+        return redirect("courses:lesson", slug=course.slug, lesson_id=next_id)
     return redirect("courses:lesson", slug=course.slug, lesson_id=lesson.pk)
 
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,17 +71,20 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "csp",
     "accounts",
     "audit",
     "jobs",
     "courses",
     "quizzes",
     "certificates",
+    "notifications",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
                 "reports.context_processors.reports_link",
             ],
         },
@@ -182,6 +187,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Rate limits count per client address. Behind a load balancer or TLS proxy every request comes
+# from the proxy, so say how many proxies append to X-Forwarded-For; otherwise one busy
+# morning of sign-ins from the whole training centre shares one address's limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("LMS_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("LMS_MFA_ISSUER", "LMS")
 SOCIALACCOUNT_ONLY = False
@@ -257,7 +266,8 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-    EMAIL_TIMEOUT = 30
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -299,6 +309,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.delete_expired_results",
         "schedule": 3600.0,
     },
+    "verify-audit-chain": {
+        "task": "audit.verify_chain",
+        "schedule": 24 * 60 * 60.0,
+    },
+    # Reminders: the sweep every hour (each person hears only inside their sending window),
+    # the HR digest on Monday mornings. Both run on the notifications queue.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": float(env_int("NOTIFICATIONS_SWEEP_SECONDS", 3600)),
+        "options": {"queue": "notifications"},
+    },
+    "notifications-hr-digest": {
+        "task": "notifications.send_hr_digest",
+        "schedule": crontab(minute=5, hour=8, day_of_week="mon"),
+        "options": {"queue": "notifications"},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -319,6 +345,59 @@ LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)
 # Behind a reverse proxy: the request header holding the client's address, as Django names it
 # (HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
 LMS_CLIENT_IP_HEADER = env("LMS_CLIENT_IP_HEADER", "")
+# Content-Security-Policy (django-csp), in every environment so the browser tier sees what
+# production sends. Templates carry no inline scripts, styles or event handlers. Lessons frame
+# the players that courses.validators.video_embed_url links to, on the allowed video hosts
+# only (YouTube links are embedded from youtube-nocookie.com). See docs/security.md.
+_VIDEO_PLAYER_HOSTS = {
+    "www.youtube.com": "www.youtube-nocookie.com",
+    "youtube.com": "www.youtube-nocookie.com",
+    "youtu.be": "www.youtube-nocookie.com",
+    "vimeo.com": "player.vimeo.com",
+}
+LMS_VIDEO_FRAME_SOURCES = sorted(
+    {f"https://{_VIDEO_PLAYER_HOSTS.get(host, host)}" for host in LMS_VIDEO_HOSTS}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # allauth shows the TOTP set-up QR code as a data: image.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": LMS_VIDEO_FRAME_SOURCES or ["'none'"],
+    }
+}
+
+# Reminders and notifications (docs/notifications.md). A course may override the due-soon and
+# inactivity days.
+NOTIFICATIONS_DUE_SOON_DAYS = [int(d) for d in env_list("NOTIFICATIONS_DUE_SOON_DAYS", ["7", "1"])]
+NOTIFICATIONS_OVERDUE_REPEAT_DAYS = env_int("NOTIFICATIONS_OVERDUE_REPEAT_DAYS", 7)
+NOTIFICATIONS_OVERDUE_MAX_REMINDERS = env_int("NOTIFICATIONS_OVERDUE_MAX_REMINDERS", 4)
+NOTIFICATIONS_INACTIVITY_DAYS = env_int("NOTIFICATIONS_INACTIVITY_DAYS", 14)
+NOTIFICATIONS_CERTIFICATE_EXPIRY_DAYS = [
+    int(d) for d in env_list("NOTIFICATIONS_CERTIFICATE_EXPIRY_DAYS", ["60", "14"])
+]
+NOTIFICATIONS_ATTEMPT_CLOSED_LOOKBACK_DAYS = env_int(
+    "NOTIFICATIONS_ATTEMPT_CLOSED_LOOKBACK_DAYS", 7
+)
+# Sending window, in hours of the recipient's own time zone: [start, end).
+NOTIFICATIONS_WINDOW_START_HOUR = env_int("NOTIFICATIONS_WINDOW_START_HOUR", 8)
+NOTIFICATIONS_WINDOW_END_HOUR = env_int("NOTIFICATIONS_WINDOW_END_HOUR", 20)
+# At most 100 recipients per task, and a ceiling on the relay's load across all workers.
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 100)
+NOTIFICATIONS_MAX_PER_MINUTE = env_int("NOTIFICATIONS_MAX_PER_MINUTE", 600)
+# A relay that is down: retry after 5, 10, 20, 40 minutes, then give up and mark it failed.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 300)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+# A row still "being sent" after this long belonged to a worker that died mid-send.
+NOTIFICATIONS_SENDING_STALE_SECONDS = env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 3600)
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

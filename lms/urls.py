@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", account_views.profile, name="profile"),
+    path("profile/data/", account_views.personal_data_download, name="personal_data_download"),
     path("admin/", admin.site.urls),
     path("courses/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # Short, so the QR code printed on a certificate stays small.
     path("v/<str:code>/", certificate_views.verify, name="verify"),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -8,8 +8,11 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
         from courses.completion import register_completion_rule
 
-        from .selectors import required_quizzes_passed
+        from .selectors import attempts_personal_data, required_quizzes_passed
 
         register_completion_rule(required_quizzes_passed)
+        # Attempts and answers stay on erasure: regrading and completion statistics need them.
+        register_personal_data("quiz_attempts", export=attempts_personal_data)

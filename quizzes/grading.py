@@ -110,16 +110,23 @@ def grade(
     results = {key.id: grade_question(key, responses.get(key.id, empty)) for key in keys}
     score = sum((r.points for r in results.values()), Decimal(0))
     max_score = sum((key.points for key in keys), Decimal(0))
+    percent, passed = outcome(score, max_score, pass_mark=pass_mark)
+    return Result(
+        score=score.quantize(CENT),
+        max_score=max_score.quantize(CENT),
+        percent=percent,
+        passed=passed,
+        questions=results,
+    )
+
+
+def outcome(score: Decimal, max_score: Decimal, *, pass_mark: int) -> tuple[Decimal, bool]:
+    """The percent and the pass decision for a score: one rule for computed grades and a
+    trainer's override. Decided on the exact score, not the rounded percent: 69.997 % does not
+    pass at 70."""
     percent = (
         (score * 100 / max_score).quantize(CENT, rounding=ROUND_HALF_UP)
         if max_score
         else Decimal(0)
     )
-    return Result(
-        score=score.quantize(CENT),
-        max_score=max_score.quantize(CENT),
-        percent=percent,
-        # Decided on the exact score, not the rounded percent: 69.997 % does not pass at 70.
-        passed=bool(max_score) and score * 100 >= pass_mark * max_score,
-        questions=results,
-    )
+    return percent, bool(max_score) and score * 100 >= pass_mark * max_score

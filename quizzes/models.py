@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -226,6 +227,18 @@ class Attempt(models.Model):
     max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, null=True)
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True)
     passed = models.BooleanField(_("passed"), null=True)
+    # A trainer's override of the computed grade (quizzes.services.attempt_override_grade);
+    # regrading keeps it.
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grade overridden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(_("grade overridden at"), null=True, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["quiz", "enrollment", "number"]

@@ -175,3 +175,59 @@ def quiz_question_stats(*, quiz: Quiz) -> list[QuestionStats]:
         )
         for q in questions
     ]
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _decimal(value):
+    return None if value is None else str(value)
+
+
+def attempts_personal_data(user) -> list[dict]:
+    """A person's quiz attempts with the answers they gave, for their data download. Points per
+    answer are included where the quiz lets the learner see which answers were right; the
+    answer key never is."""
+    from .permissions import can_see_responses
+
+    attempts = list(
+        Attempt.objects.filter(enrollment__user=user)
+        .select_related("quiz__course")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("pk"))
+        )
+        .order_by("started_at", "pk")
+    )
+    choice_ids = {cid for a in attempts for answer in a.answers.all() for cid in answer.choice_ids}
+    choice_text = dict(Choice.objects.filter(pk__in=choice_ids).values_list("pk", "text"))
+    result = []
+    for attempt in attempts:
+        finished = attempt.status in FINISHED
+        show_points = finished and can_see_responses(attempt)
+        result.append(
+            {
+                "course": attempt.quiz.course.slug,
+                "quiz": attempt.quiz.title,
+                "number": attempt.number,
+                "status": attempt.status,
+                "started_at": _iso(attempt.started_at),
+                "submitted_at": _iso(attempt.submitted_at),
+                "score": _decimal(attempt.score),
+                "max_score": _decimal(attempt.max_score),
+                "percent": _decimal(attempt.percent),
+                "passed": attempt.passed,
+                "answers": [
+                    {
+                        "question": answer.question.text,
+                        "choices": [choice_text.get(cid, "") for cid in answer.choice_ids],
+                        "text": answer.text,
+                        "number": _decimal(answer.number),
+                        "saved_at": _iso(answer.saved_at),
+                        **({"points": _decimal(answer.points)} if show_points else {}),
+                    }
+                    for answer in attempt.answers.all()
+                ],
+            }
+        )
+    return result

@@ -3,12 +3,14 @@
 Every rule about attempts lives here; views, tasks and the admin call these functions.
 """
 
+import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from courses import services as course_services
 from courses.models import Enrollment
+from lms import boundary
 
 from . import grading
 from .models import (
@@ -28,7 +31,11 @@ from .models import (
     Quiz,
 )
 
-MAX_TEXT_ANSWER = 500
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_ANSWER = Answer._meta.get_field("text").max_length
+_NUMBER_FIELD = Answer._meta.get_field("number")
+MAX_OVERRIDE_REASON = 500
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
 
@@ -62,12 +69,12 @@ def attempt_start(
     if quiz.course_id != enrollment.course_id:
         raise QuizError(_("This quiz is not part of your course."))
     if not enrollment.is_open:
-        raise QuizError(_("Enrol in the course to take its quizzes."))
+        raise QuizError(_not_enrolled())
     # Closing a timed-out attempt stands on its own, even when no new attempt may start.
     _close_expired_attempt_of(enrollment=enrollment, quiz=quiz, now=now)
     try:
         with transaction.atomic():
-            Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            _lock_open_enrollment(enrollment.pk)
             open_attempt = (
                 Attempt.objects.select_for_update(of=("self",))
                 .filter(quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS)
@@ -85,6 +92,7 @@ def attempt_start(
             if not pool:
                 raise QuizError(_("This quiz has no questions yet."))
             drawn = _draw(quiz, pool, rng)
+            course_services.enrollment_touch(enrollment_id=enrollment.pk, now=now)
             return Attempt.objects.create(
                 quiz=quiz,
                 enrollment=enrollment,
@@ -106,6 +114,22 @@ def attempt_start(
         if existing is None:
             raise QuizError(_("You have used all your attempts at this quiz.")) from None
         return existing
+
+
+def _not_enrolled() -> str:
+    return _("Enrol in the course to take its quizzes.")
+
+
+def _lock_open_enrollment(enrollment_id: int) -> Enrollment:
+    """Lock the learner's enrollment row and refuse unless it is open (active or completed).
+
+    Every write a learner makes to an attempt takes this lock first, and so does withdrawal
+    (``courses.services.enrollment_withdraw``): a learner who has left a course cannot start,
+    save or submit an attempt, even with a request racing the withdrawal."""
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+    if not locked.is_open:
+        raise QuizError(_not_enrolled())
+    return locked
 
 
 def _close_expired_attempt_of(*, enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:
@@ -145,14 +169,8 @@ def _choice_order(quiz: Quiz, question: Question, rng) -> list[int]:
 
 
 def _parse_number(raw: str) -> Decimal:
-    cleaned = raw.strip().replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError from None
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ValueError
-    return value
+    """A numeric answer that fits ``Answer.number``; ValidationError says what is wrong."""
+    return boundary.parse_decimal_for(_NUMBER_FIELD, raw)
 
 
 def _parse_answer(question: Question, allowed_choices: list[int], values: list[str]):
@@ -161,25 +179,26 @@ def _parse_answer(question: Question, allowed_choices: list[int], values: list[s
     if question.kind in CHOICE_KINDS:
         chosen = []
         for value in values:
-            value = value.strip()
-            if not (value.isascii() and value.isdecimal()) or int(value) not in allowed_choices:
+            choice_id = boundary.parse_id(value)
+            if choice_id is None or choice_id not in allowed_choices:
                 return None, _("That is not one of this question's choices.")
-            if int(value) not in chosen:
-                chosen.append(int(value))
+            if choice_id not in chosen:
+                chosen.append(choice_id)
         if question.kind != QuestionKind.MULTIPLE and len(chosen) > 1:
             return None, _("Choose only one answer.")
         return {"choice_ids": sorted(chosen), "text": "", "number": None}, None
     text = values[0].strip() if values else ""
+    problem = boundary.text_problem(text, max_length=MAX_TEXT_ANSWER)
+    if problem:
+        return None, problem
     if question.kind == QuestionKind.SHORT_TEXT:
-        if len(text) > MAX_TEXT_ANSWER:
-            return None, _("Answers may be at most %(n)d characters.") % {"n": MAX_TEXT_ANSWER}
         return {"choice_ids": [], "text": text, "number": None}, None
     if not text:
         return {"choice_ids": [], "text": "", "number": None}, None
     try:
         number = _parse_number(text)
-    except ValueError:
-        return None, _("Enter a number, such as 12 or 3.5.")
+    except ValidationError as exc:
+        return None, exc.messages[0]
     return {"choice_ids": [], "text": text[:MAX_TEXT_ANSWER], "number": number}, None
 
 
@@ -224,11 +243,13 @@ def attempt_save(
     does not fit its question is refused with a message. After the deadline nothing is saved."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_open_enrollment(attempt.enrollment_id)
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(_("This attempt has already been submitted."))
         if locked.deadline_passed(now):
             return SaveResult(late=True)
+        course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
         return _save(locked, data, now)
 
 
@@ -239,12 +260,15 @@ def attempt_submit(
     An attempt is submitted once; passing a required quiz may complete the course."""
     now = now or timezone.now()
     with transaction.atomic():
+        enrollment = _lock_open_enrollment(attempt.enrollment_id)
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked.enrollment = enrollment
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(_("This attempt has already been submitted."))
         saved = SaveResult(late=locked.deadline_passed(now))
         if data is not None and not saved.late:
             saved = _save(locked, data, now)
+            course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
         _finish(locked, now=now)
     return locked, saved
 
@@ -305,25 +329,35 @@ def _finish(attempt: Attempt, *, now: datetime) -> None:
 
 def attempts_close_expired(*, now: datetime | None = None) -> int:
     """Close every open attempt whose time ran out, graded as it stood at its deadline; for
-    learners who never came back. Safe to run any number of times."""
+    learners who never came back. Safe to run any number of times. Each attempt is closed in
+    its own transaction: one that cannot be graded is logged and left open, and the others are
+    still closed. Returns how many were closed."""
     now = now or timezone.now()
     closed = 0
     expired_ids = list(
-        Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lte=now).values_list(
-            "pk", flat=True
-        )
+        Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for attempt_id in expired_ids:
-        with transaction.atomic():
-            attempt = (
-                Attempt.objects.select_for_update(of=("self",))
-                .select_related("quiz", "enrollment")
-                .get(pk=attempt_id)
-            )
-            if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_passed(now):
-                _finish(attempt, now=now)
-                closed += 1
+        try:
+            closed += _close_expired(attempt_id, now=now)
+        except Exception:
+            logger.exception("Could not close expired attempt %s; skipped", attempt_id)
     return closed
+
+
+def _close_expired(attempt_id: int, *, now: datetime) -> bool:
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "enrollment")
+            .get(pk=attempt_id)
+        )
+        if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_passed(now):
+            _finish(attempt, now=now)
+            return True
+    return False
 
 
 def quiz_regrade(*, quiz: Quiz, actor) -> dict:
@@ -338,7 +372,11 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
             .select_related("quiz", "enrollment")
             .order_by("pk")
         )
+        kept_overrides = [a.pk for a in attempts if a.overridden_at is not None]
         for attempt in attempts:
+            if attempt.overridden_at is not None:
+                # A trainer's override stands until the trainer changes it.
+                continue
             before = (attempt.score, attempt.passed)
             _grade(attempt)
             attempt.save(update_fields=["score", "max_score", "percent", "passed"])
@@ -366,7 +404,64 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
             data={
                 "attempts": len(attempts),
                 "changed": changed,
+                "kept_overrides": kept_overrides,
                 "completion_changes": completion_changes,
             },
         )
     return {"attempts": len(attempts), "changed": len(changed)}
+
+
+def attempt_override_grade(*, attempt: Attempt, score: Decimal, reason: str, actor) -> Attempt:
+    """A trainer replaces the computed grade of a finished attempt with their own score, for
+    example after marking a short-text answer by hand. The score lies between 0 and the
+    attempt's maximum; whether it passes follows from the quiz's pass mark, by the same rule as
+    computed grades. A reason is required. Regrading keeps the override; the course completion
+    follows the new grade; the override is recorded in the audit log."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_OVERRIDE_REASON:
+        raise QuizError(_("Give a reason for the override, in at most 500 characters."))
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "enrollment")
+            .get(pk=attempt.pk)
+        )
+        if locked.status not in FINISHED:
+            raise QuizError(_("Only a submitted attempt can be regraded by hand."))
+        if not Decimal(0) <= score <= locked.max_score:
+            raise QuizError(
+                _("The score must be between 0 and %(max)s.") % {"max": locked.max_score}
+            )
+        before = {"score": str(locked.score), "passed": locked.passed}
+        locked.score = score.quantize(Decimal("0.01"))
+        locked.percent, locked.passed = grading.outcome(
+            locked.score, locked.max_score, pass_mark=locked.quiz.pass_mark
+        )
+        locked.overridden_by = actor
+        locked.overridden_at = timezone.now()
+        locked.override_reason = reason
+        locked.save(
+            update_fields=[
+                "score",
+                "percent",
+                "passed",
+                "overridden_by",
+                "overridden_at",
+                "override_reason",
+            ]
+        )
+        course_services.enrollment_update_completion(
+            enrollment=locked.enrollment, allow_reopen=True
+        )
+        audit_record(
+            actor=actor,
+            action="attempt.grade_override",
+            target=locked,
+            data={
+                "old_score": before["score"],
+                "new_score": str(locked.score),
+                "old_passed": before["passed"],
+                "new_passed": locked.passed,
+            },
+        )
+    return locked

@@ -18,4 +18,9 @@ urlpatterns = [
         views.attempt_review_for_trainer,
         name="review",
     ),
+    path(
+        prefix + "attempts/<int:attempt_id>/override/",
+        views.attempt_override_grade,
+        name="override",
+    ),
 ]

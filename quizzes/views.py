@@ -10,6 +10,7 @@ from courses import selectors as course_selectors
 from courses.permissions import can_view_course
 
 from . import permissions, selectors, services
+from .forms import GradeOverrideForm
 from .models import Attempt, AttemptStatus
 
 
@@ -88,6 +89,9 @@ def attempt_take(request, slug, quiz_id, attempt_id):
     result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return redirect(*result_url)
+    if not enrollment.is_open:
+        messages.info(request, _("Enrol in the course to take its quizzes."))
+        return redirect("courses:detail", slug=course.slug)
     now = timezone.now()
     errors = {}
     if request.method == "POST":
@@ -179,16 +183,24 @@ def quiz_report(request, slug, quiz_id):
     )
 
 
-@login_required
-def attempt_review_for_trainer(request, slug, quiz_id, attempt_id):
+def _attempt_for_grader(request, slug, quiz_id, attempt_id):
     course, quiz, _enrollment = _course_and_quiz(request, slug, quiz_id)
     if not permissions.can_grade_quiz(request.user, quiz):
         raise Http404
     attempt = (
-        Attempt.objects.select_related("enrollment__user").filter(pk=attempt_id, quiz=quiz).first()
+        Attempt.objects.select_related("enrollment__user", "overridden_by")
+        .filter(pk=attempt_id, quiz=quiz)
+        .first()
     )
     if attempt is None:
         raise Http404
+    return course, quiz, attempt
+
+
+def _render_review(request, course, quiz, attempt, form=None, status=200):
+    finished = attempt.status in services.FINISHED
+    if form is None and finished:
+        form = GradeOverrideForm(max_score=attempt.max_score, initial={"score": attempt.score})
     return render(
         request,
         "quizzes/attempt_review.html",
@@ -197,8 +209,39 @@ def attempt_review_for_trainer(request, slug, quiz_id, attempt_id):
             "quiz": quiz,
             "attempt": attempt,
             "review": selectors.attempt_review(attempt),
+            "override_form": form if finished else None,
         },
+        status=status,
     )
+
+
+@login_required
+def attempt_review_for_trainer(request, slug, quiz_id, attempt_id):
+    course, quiz, attempt = _attempt_for_grader(request, slug, quiz_id, attempt_id)
+    return _render_review(request, course, quiz, attempt)
+
+
+@login_required
+@require_POST
+def attempt_override_grade(request, slug, quiz_id, attempt_id):
+    course, quiz, attempt = _attempt_for_grader(request, slug, quiz_id, attempt_id)
+    if attempt.status not in services.FINISHED:
+        raise Http404
+    form = GradeOverrideForm(request.POST, max_score=attempt.max_score)
+    if not form.is_valid():
+        return _render_review(request, course, quiz, attempt, form=form, status=400)
+    try:
+        attempt = services.attempt_override_grade(
+            attempt=attempt,
+            score=form.cleaned_data["score"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except services.QuizError as exc:
+        form.add_error(None, str(exc))
+        return _render_review(request, course, quiz, attempt, form=form, status=400)
+    messages.success(request, _("The grade was overridden."))
+    return redirect("quizzes:review", course.slug, quiz.pk, attempt.pk)
 
 
 @login_required

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("courses", "0002_certification_cycles"),
+        ("courses", "0003_certification_cycles"),
     ]
 
     operations = [

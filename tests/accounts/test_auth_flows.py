@@ -127,3 +127,21 @@ def test_pages_use_the_project_layout(client):
     response = client.get(reverse("account_login"))
     assert 'class="site-header"' in response.text
     assert "/static/css/lms.css" in response.text
+
+
+@pytest.mark.parametrize(("proxies", "limited"), [(0, True), (1, False)])
+def test_sign_in_limits_count_per_visitor_behind_a_trusted_proxy(
+    client, settings, proxies, limited
+):
+    """Behind a proxy every request comes from the proxy's address; with
+    LMS_TRUSTED_PROXY_COUNT the limit counts the visitor's address from X-Forwarded-For."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    refused = []
+    for n in range(12):
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"someone-{n}@example.gov", "password": "wrong-password-123"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
+        )
+        refused.append("Too many failed login attempts" in response.text)
+    assert any(refused) is limited

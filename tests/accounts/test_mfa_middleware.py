@@ -106,3 +106,71 @@ def test_nobody_is_redirected_when_mfa_is_not_required(client, role):
     response = client.get(MY_LEARNING)
 
     assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("mfa_required")
+@pytest.mark.parametrize("role", PRIVILEGED)
+def test_a_privileged_person_without_totp_cannot_change_their_email(client, role):
+    user = _signed_in(client, role)
+
+    page = client.get(reverse("account_email"))
+    added = client.post(
+        reverse("account_email"), {"action_add": "", "email": "attacker@example.org"}
+    )
+
+    assert page.status_code == 302
+    assert page["Location"] == reverse("mfa_activate_totp")
+    assert added.status_code == 302
+    assert added["Location"] == reverse("mfa_activate_totp")
+    assert not user.emailaddress_set.filter(email="attacker@example.org").exists()
+
+
+@pytest.mark.usefixtures("mfa_required")
+@pytest.mark.parametrize("role", PRIVILEGED)
+def test_a_privileged_person_without_totp_cannot_change_their_password(client, role, password):
+    user = _signed_in(client, role)
+
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": "N3w-passw0rd!x", "password2": "N3w-passw0rd!x"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+@pytest.mark.usefixtures("mfa_required")
+@pytest.mark.parametrize(
+    "name",
+    ["account_signup", "mfa_generate_recovery_codes", "socialaccount_connections"],
+)
+def test_other_account_pages_wait_for_totp_too(client, name):
+    _signed_in(client, Role.TRAINER)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_the_mfa_overview_opens_without_totp(client):
+    _signed_in(client, Role.TRAINER)
+
+    response = client.get(reverse("mfa_index"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_a_learner_changes_their_email_without_totp(client):
+    user = _signed_in(client, Role.LEARNER)
+
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "new-address@example.org"}
+    )
+
+    assert response.status_code == 302
+    assert user.emailaddress_set.filter(email="new-address@example.org").exists()

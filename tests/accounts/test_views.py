@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -61,3 +63,16 @@ def test_profile_bad_input_rerenders_with_errors_and_changes_nothing(learner_cli
 def test_profile_needs_sign_in(client):
     response = client.get(reverse("profile"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("name", ["Ana\x00", "Ana\x1b[2J", "Ana\u0007Petrović"])
+def test_a_name_with_control_characters_is_refused_at_the_field(client, name):
+    user = UserFactory(full_name="Ana Petrović")
+    client.force_login(user)
+
+    response = client.post(reverse("profile"), {"full_name": name, "preferred_language": "en"})
+
+    assert response.status_code == 200
+    assert "control characters" in response.text or "Null characters" in response.text
+    user.refresh_from_db()
+    assert user.full_name == "Ana Petrović"

@@ -159,10 +159,18 @@ def test_verification_is_rate_limited(client, settings):
 
 def test_verification_reads_in_every_language(client):
     certificate = issued()
-    for language in ["en", "sr", "sr-latn", "ko"]:
-        response = client.get(f"/v/{certificate.code}/", headers={"accept-language": language})
+    expected = {
+        "en": "Valid certificate",
+        "sr": "Сертификат је важећи",
+        "sr-latn": "Sertifikat je važeći",
+        "ko": "유효한 수료증",
+    }
+    for language, text in expected.items():
+        client.post(reverse("set_language"), {"language": language})
+        response = client.get(f"/v/{certificate.code}/")
+        page = response.content.decode()
         assert response.status_code == 200
-        assert f'lang="{language}"' in response.content.decode()
+        assert f'lang="{language}"' in page and text in page and "Бранко Ружић" in page
 
 
 def test_only_administrators_revoke_and_a_blank_reason_re_renders_with_an_error(client):

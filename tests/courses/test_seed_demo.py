@@ -25,6 +25,8 @@ from courses.models import (
     EnrollmentStatus,
     Lesson,
 )
+from notifications.kinds import Kind
+from notifications.models import NotificationLog
 from quizzes import grading
 from quizzes.models import (
     CHOICE_KINDS,
@@ -211,6 +213,18 @@ def test_demo_learner_has_a_course_under_way_and_an_assigned_one():
     assigned = Enrollment.objects.get(user=learner, source=EnrollmentSource.ASSIGNED)
     assert assigned.assigned_by == User.objects.get(email=HR_OFFICER)
     assert assigned.due_date == timezone.localdate() + datetime.timedelta(days=30)
+
+
+def test_demo_learner_has_notifications_to_see(settings):
+    # The sweep records reminders only inside the sending window; keep it open for the test.
+    settings.NOTIFICATIONS_WINDOW_START_HOUR, settings.NOTIFICATIONS_WINDOW_END_HOUR = 0, 24
+    seed()
+    learner = User.objects.get(email=DEMO_LEARNER)
+    confirmation = NotificationLog.objects.get(recipient=learner, kind=Kind.ENROLMENT_CONFIRMATION)
+    assert confirmation.read_at is None
+    assert confirmation.context["course"]
+    # Someone's assignment is five days overdue in the demo data: the sweep reminded them.
+    assert NotificationLog.objects.filter(kind=Kind.OVERDUE).exists()
 
 
 def test_some_learners_completed_every_required_lesson():

@@ -1,8 +1,13 @@
+import re
+
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
+from courses import cache as catalogue_cache
 from courses.models import (
     Attachment,
     CourseStatus,
@@ -12,6 +17,7 @@ from courses.models import (
     LessonProgress,
 )
 from tests.factories import (
+    CategoryFactory,
     CourseFactory,
     EnrollmentFactory,
     OrgUnitFactory,
@@ -290,17 +296,87 @@ def test_catalogue_is_served_from_cache_until_the_catalogue_changes(
     assert "Renamed course" in client.get(reverse("courses:catalogue")).text
 
 
-def test_catalogue_cache_is_kept_apart_per_language_and_query(client):
+def test_catalogue_cache_is_kept_apart_per_query(client):
     CourseFactory(title="Security basics")
     CourseFactory(title="Records")
     searched = client.get(reverse("courses:catalogue"), {"q": "security"})
     assert "Records" not in searched.text
     everything = client.get(reverse("courses:catalogue"))
     assert "Records" in everything.text
+
+
+def test_catalogue_cache_is_kept_apart_per_language(client):
+    """The page's <html lang> comes from base.html whatever the cache holds, so this looks at
+    the cached part: a page cached for English must never be served in Serbian."""
+    CourseFactory(title="Records")
+    english = client.get(reverse("courses:catalogue"))
+    assert "Records" in english.text
+    version = catalogue_cache.catalogue_version()
+    english_key = catalogue_cache.catalogue_key(version=version, language="en", filters={}, page=1)
+    cache.set(english_key, "<p>cached for English</p>", 60)
+    assert "cached for English" in client.get(reverse("courses:catalogue")).text
+
     client.post(reverse("set_language"), {"language": "sr"})
     in_serbian = client.get(reverse("courses:catalogue"))
+
     assert '<html lang="sr" dir="ltr">' in in_serbian.text
+    assert "cached for English" not in in_serbian.text
     assert "Records" in in_serbian.text
+
+
+def test_an_encoded_ampersand_cannot_fill_another_querys_cache_entry(client):
+    """?category=a%26q%3Dsecurity once filled the entry of ?category=a&q=security."""
+    CategoryFactory(slug="a", name="A")
+    CourseFactory(title="Security basics", category=None)
+    CourseFactory(title="Records", category=None)
+
+    poisoned = client.get(reverse("courses:catalogue"), {"category": "a&q=security"})
+    assert "Records" in poisoned.text
+    assert "Security basics" in poisoned.text
+
+    honest = client.get(reverse("courses:catalogue"), {"category": "a", "q": "security"})
+    assert "Records" not in honest.text
+    searched = client.get(reverse("courses:catalogue"), {"q": "security"})
+    assert "Records" not in searched.text
+    assert "Security basics" in searched.text
+
+
+def _catalogue_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM lms_cache WHERE cache_key LIKE %s", ["%catalogue:%"])
+        return cursor.fetchone()[0]
+
+
+def test_unknown_parameters_and_values_create_no_cache_entries(client):
+    CourseFactory(title="Records")
+    client.get(reverse("courses:catalogue"))
+    entries = _catalogue_entries()
+
+    for junk in (
+        {"utm_source": "x"},
+        {"zzz": "1", "page": "1"},
+        {"category": "no-such-category"},
+        {"language": "xx"},
+        {"page": "999"},
+        {"page": "²"},
+        {"q": "   "},
+    ):
+        response = client.get(reverse("courses:catalogue"), junk)
+        assert response.status_code == 200
+        assert "Records" in response.text
+
+    assert _catalogue_entries() == entries
+
+
+def test_catalogue_pagination_links_carry_only_the_understood_filters(client, settings):
+    settings.LMS_CATALOGUE_PAGE_SIZE = 1
+    CourseFactory(title="Records one")
+    CourseFactory(title="Records two")
+
+    response = client.get(reverse("courses:catalogue"), {"q": " records ", "junk": "<x>"})
+
+    page_links = re.findall(r'href="\?([^"]*)"', response.text)
+    assert page_links == ["q=records&amp;page=2"]
 
 
 def test_lesson_contents_links_open_each_lesson(learner_client, learner):
@@ -326,3 +402,33 @@ def test_lesson_page_shows_contents_edits_at_once(learner_client, learner):
     course.status = CourseStatus.DRAFT
     course.save()
     assert learner_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("next_value", ["²", "٣", "1e3", "-1", "9" * 40, "\x00", " "])
+def test_mark_done_with_a_hostile_next_value_stays_on_the_lesson(
+    learner_client, learner, next_value
+):
+    """ "²".isdigit() is true and int("²") raises: this was a 500."""
+    course = course_with_lessons(lessons_per_module=2, modules=1)
+    EnrollmentFactory(user=learner, course=course)
+    lesson = course.lessons.order_by("position").first()
+
+    response = learner_client.post(
+        reverse("courses:lesson_done", args=[course.slug, lesson.pk]), {"next": next_value}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("courses:lesson", args=[course.slug, lesson.pk])
+    assert LessonProgress.objects.filter(lesson=lesson).exists()
+
+
+def test_mark_done_after_withdrawing_records_nothing(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    lesson = course.lessons.first()
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=EnrollmentStatus.WITHDRAWN)
+
+    response = learner_client.post(reverse("courses:lesson_done", args=[course.slug, lesson.pk]))
+
+    assert response.status_code == 302
+    assert not LessonProgress.objects.exists()

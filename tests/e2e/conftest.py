@@ -58,3 +58,21 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violations(request):
+    """A Content-Security-Policy violation the browser reports in the console fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", record)
+    yield
+    assert not violations, "CSP violations:\n" + "\n".join(violations)

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -91,8 +92,37 @@ def test_worker_completes_enrollments_through_redis(celery_worker_process):
     assert enrollment.completed_at is not None
 
 
-@pytest.mark.django_db
-def test_cache_is_shared_through_redis():
+_CACHE_PROBE = """
+import sys, django
+django.setup()
+from django.core.cache import cache
+key, expected, reply = sys.argv[1:4]
+found = cache.get(key)
+cache.set(key + ":reply", reply, timeout=30)
+print(found)
+"""
+
+
+def test_cache_is_shared_across_processes_through_redis():
+    """A value one process stores is read by another (a second web worker), and the other
+    way round: what allauth's rate limits and the catalogue cache rely on."""
     assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
-    cache.set("integration-probe", "Ђорђе", timeout=30)
-    assert cache.get("integration-probe") == "Ђорђе"
+    key = f"integration-probe:{uuid.uuid4().hex}"
+    cache.set(key, "Ђорђе", timeout=30)
+
+    result = subprocess.run(
+        [sys.executable, "-c", _CACHE_PROBE, key, "Ђорђе", "한국어"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms.settings",
+            "REDIS_URL": settings.REDIS_URL,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Ђорђе"
+    assert cache.get(key + ":reply") == "한국어"

@@ -1,14 +1,17 @@
 """Attempt limits and single submission hold under real concurrent connections to PostgreSQL."""
 
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from courses.models import Enrollment
+from courses import services as course_services
+from courses.models import Enrollment, EnrollmentStatus
 from quizzes import services
 from quizzes.models import Answer, Attempt, AttemptStatus, Quiz
 from tests.factories import EnrollmentFactory
@@ -157,3 +160,72 @@ def test_regrade_runs_on_postgresql():
     outcome = services.quiz_regrade(quiz=quiz, actor=None)
 
     assert outcome == {"attempts": 1, "changed": 0}
+
+
+def _withdraw_holding_the_lock(enrollment_id: int, locked: threading.Event):
+    """Withdraw, and keep the transaction (and so the enrollment row lock) open for a second
+    after the row is written, as a slow request would."""
+    real_save = Enrollment.save
+    withdrawing = threading.current_thread
+
+    def call():
+        me = withdrawing()
+
+        def save(self, *args, **kwargs):
+            real_save(self, *args, **kwargs)
+            if threading.current_thread() is me:
+                locked.set()
+                time.sleep(1)
+
+        with mock.patch.object(Enrollment, "save", save):
+            return course_services.enrollment_withdraw(
+                enrollment=Enrollment.objects.get(pk=enrollment_id)
+            )
+
+    return call
+
+
+def _after(event: threading.Event, call):
+    def wait_then_call():
+        assert event.wait(timeout=10)
+        return call()
+
+    return wait_then_call
+
+
+@pytest.mark.parametrize("write", ["start", "save", "submit"])
+def test_an_attempt_write_racing_a_withdrawal_waits_for_it_and_is_refused(write):
+    """The enrollment row lock that docs/quizzes.md promises: every attempt write locks the
+    learner's enrollment, and so does withdrawal, so a write that arrives while a withdrawal is
+    being committed waits for it and then sees the learner has left. Without the lock the write
+    reads the enrollment as still active and goes through (start an attempt, store answers,
+    submit and pass)."""
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = None
+    if write != "start":
+        attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+
+    def quiz_write():
+        if write == "start":
+            return start_call(enrollment.pk, quiz.pk)()
+        fresh = Attempt.objects.get(pk=attempt.pk)
+        if write == "save":
+            return services.attempt_save(attempt=fresh, data=correct_answers(quiz))
+        return services.attempt_submit(attempt=fresh, data=correct_answers(quiz))
+
+    locked = threading.Event()
+    outcomes, unexpected = run_together(
+        [_withdraw_holding_the_lock(enrollment.pk, locked), _after(locked, quiz_write)]
+    )
+
+    assert unexpected == []
+    withdrawn, written = outcomes
+    assert withdrawn.status == EnrollmentStatus.WITHDRAWN
+    assert isinstance(written, services.QuizError), written
+    if write == "start":
+        assert not Attempt.objects.exists()
+    else:
+        attempt.refresh_from_db()
+        assert (attempt.status, attempt.passed) == (AttemptStatus.IN_PROGRESS, None)
+        assert not Answer.objects.filter(attempt=attempt).exclude(choice_ids=[]).exists()

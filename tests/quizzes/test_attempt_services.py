@@ -4,14 +4,15 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AuditEvent
-from courses.models import Enrollment, EnrollmentStatus, Lesson
-from courses.services import enrollment_withdraw, lesson_complete
-from quizzes import tasks
+from courses.models import Enrollment, EnrollmentStatus, Lesson, LessonProgress
+from courses.services import EnrollmentError, enrollment_withdraw, lesson_complete
+from quizzes import services, tasks
 from quizzes.models import Answer, Attempt, AttemptStatus, GradingPolicy, QuestionKind
 from quizzes.selectors import counted_attempt
 from quizzes.services import (
@@ -200,6 +201,32 @@ def test_the_same_seed_deals_the_same_paper_and_another_seed_a_different_one(cou
     assert other_seed != first
 
 
+def test_the_shuffled_order_of_a_paper_does_not_change_its_score(course, now):
+    """The same choices, ticked on papers dealt in different orders and posted in the order
+    each paper shows them, score the same. A grader that read choices by position, or
+    questions by their place on the paper, would give these papers different scores."""
+    quiz = quiz_with_every_kind(course, shuffle_questions=True, shuffle_choices=True)
+    multiple = next(q for q in questions_of(quiz) if q.kind == QuestionKind.MULTIPLE)
+    ticked = {*choice_ids(multiple, correct=True)[:2], choice_ids(multiple, correct=False)[0]}
+    answers = correct_answers(quiz)
+
+    papers, scores = [], []
+    for seed in (11, 12, 13):
+        attempt = attempt_start(
+            enrollment=EnrollmentFactory(course=course), quiz=quiz, now=now, rng=random.Random(seed)
+        )
+        shown = attempt.choice_order[str(multiple.pk)]
+        data = {f"q-{qid}": answers[f"q-{qid}"] for qid in attempt.question_ids}
+        data[f"q-{multiple.pk}"] = [str(cid) for cid in shown if cid in ticked]
+        submitted, _saved = attempt_submit(attempt=attempt, data=data, now=now)
+        papers.append((attempt.question_ids, shown))
+        scores.append(submitted.score)
+
+    assert len({repr(paper) for paper in papers}) == 3, "the seeds must deal different papers"
+    # Eight of ten points: the multiple-choice question gives 3 × (2 right − 1 wrong) / 3 = 1.
+    assert scores == [Decimal(8)] * 3
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_without_shuffling_the_paper_keeps_the_authored_order(course, seed, now):
     quiz = _shuffled_quiz(course)
@@ -278,6 +305,49 @@ def test_a_learner_who_withdrew_cannot_start(enrollment, quiz, now):
         attempt_start(enrollment=enrollment, quiz=quiz, now=now)
 
     assert not Attempt.objects.exists()
+
+
+def test_a_stale_enrollment_object_does_not_let_a_withdrawn_learner_start(enrollment, quiz, now):
+    """The status is read under the row lock, not from the object the caller holds."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=EnrollmentStatus.WITHDRAWN)
+
+    with pytest.raises(QuizError):
+        attempt_start(enrollment=enrollment, quiz=quiz, now=now)
+
+    assert not Attempt.objects.exists()
+
+
+def test_a_learner_who_withdrew_cannot_save_an_open_attempt(enrollment, quiz, now):
+    attempt = attempt_start(enrollment=enrollment, quiz=quiz, now=now)
+    enrollment_withdraw(enrollment=Enrollment.objects.get(pk=enrollment.pk))
+
+    with pytest.raises(QuizError, match="Enrol in the course"):
+        attempt_save(attempt=attempt, data=correct_answers(quiz), now=now + MINUTE)
+
+    assert not any(a.choice_ids or a.text for a in _answers(attempt).values())
+
+
+def test_a_learner_who_withdrew_cannot_submit_and_pass(enrollment, quiz, now):
+    attempt = attempt_start(enrollment=enrollment, quiz=quiz, now=now)
+    attempt_save(attempt=attempt, data=correct_answers(quiz), now=now)
+    enrollment_withdraw(enrollment=Enrollment.objects.get(pk=enrollment.pk))
+
+    with pytest.raises(QuizError, match="Enrol in the course"):
+        attempt_submit(attempt=attempt, data=correct_answers(quiz), now=now + MINUTE)
+
+    stored = _stored(attempt)
+    assert (stored.status, stored.passed) == (AttemptStatus.IN_PROGRESS, None)
+
+
+def test_a_learner_who_withdrew_cannot_complete_a_lesson(enrollment, course):
+    lesson = Lesson.objects.filter(course=course).first()
+    stale = Enrollment.objects.get(pk=enrollment.pk)
+    enrollment_withdraw(enrollment=enrollment)
+
+    with pytest.raises(EnrollmentError):
+        lesson_complete(enrollment=stale, lesson=lesson)
+
+    assert not LessonProgress.objects.filter(enrollment=enrollment).exists()
 
 
 def test_a_quiz_without_questions_cannot_be_started(enrollment, course, now):
@@ -600,6 +670,67 @@ def test_closing_expired_attempts_twice_closes_them_once(enrollment, timed_quiz,
         first_close.submitted_at,
         first_close.score,
     )
+
+
+def _store_unreadable_number(attempt: Attempt, quiz) -> None:
+    """The row the old parser let through on SQLite: 10**12 does not fit DecimalField(18, 6),
+    so every later read of the attempt's answers raises."""
+    numeric = next(q for q in questions_of(quiz) if q.kind == QuestionKind.NUMERIC)
+    Answer.objects.filter(attempt=attempt, question=numeric).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO quizzes_answer (attempt_id, question_id, choice_ids, text, number,"
+            " saved_at) VALUES (%s, %s, '[]', '', '1000000000000', %s)",
+            [attempt.pk, numeric.pk, timezone.now()],
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL refuses the bad row")
+def test_one_attempt_that_cannot_be_graded_does_not_keep_the_others_open(
+    course, timed_quiz, now, caplog
+):
+    bad = attempt_start(
+        enrollment=EnrollmentFactory(course=course), quiz=timed_quiz, now=now - 30 * MINUTE
+    )
+    _store_unreadable_number(bad, timed_quiz)
+    others = [
+        attempt_start(
+            enrollment=EnrollmentFactory(course=course), quiz=timed_quiz, now=now - 20 * MINUTE
+        )
+        for _ in range(2)
+    ]
+
+    assert attempts_close_expired(now=now) == 2
+
+    assert _stored(bad).status == AttemptStatus.IN_PROGRESS
+    assert [_stored(a).status for a in others] == [AttemptStatus.EXPIRED] * 2
+    assert f"Could not close expired attempt {bad.pk}" in caplog.text
+
+
+def test_a_failure_in_one_attempt_is_logged_and_the_sweep_goes_on(course, timed_quiz, now, caplog):
+    """The same, whatever the failure: any error while grading one attempt stays with it."""
+    attempts = [
+        attempt_start(
+            enrollment=EnrollmentFactory(course=course), quiz=timed_quiz, now=now - 20 * MINUTE
+        )
+        for _ in range(3)
+    ]
+    real_grade = services._grade
+
+    def grade(attempt):
+        if attempt.pk == attempts[1].pk:
+            raise RuntimeError("broken row")
+        return real_grade(attempt)
+
+    with mock.patch.object(services, "_grade", side_effect=grade):
+        assert attempts_close_expired(now=now) == 2
+
+    assert [_stored(a).status for a in attempts] == [
+        AttemptStatus.EXPIRED,
+        AttemptStatus.IN_PROGRESS,
+        AttemptStatus.EXPIRED,
+    ]
+    assert "broken row" in caplog.text
 
 
 def test_an_expired_attempt_that_passes_completes_the_course(enrollment, timed_quiz, now):

@@ -39,6 +39,8 @@ from courses.services import (
     enrollment_create,
     lesson_complete,
 )
+from notifications.models import NotificationLog
+from notifications.services import notifications_sweep
 from quizzes import demo_content as quiz_content
 from quizzes.models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
 from quizzes.services import QuizError, attempt_start, attempt_submit
@@ -81,6 +83,8 @@ class Command(BaseCommand):
             self.seed_quizzes(courses)
             self.seed_enrolments(people, courses, assigner=people[demo_content.HR_OFFICER.email])
         self.issue_certificates(people)
+        if self.created:
+            self.seed_notifications()
 
         self.write_summary()
         self.write_sign_ins()
@@ -325,6 +329,15 @@ class Command(BaseCommand):
             certificate = certificate_issue(certificate_id=certificate_id)
             if certificate is not None and certificate.status == CertificateStatus.ISSUED:
                 self.created["certificates"] += 1
+
+    def seed_notifications(self) -> None:
+        """Run the reminder sweep once, as beat would, after new demo rows were added. The
+        assignments above were confirmed through the notification service already, so the
+        demo learner's bell shows them; the sweep adds the due-soon and overdue reminders of
+        the other demo people. Emails go to the console in the embedded set-up."""
+        before = NotificationLog.objects.count()
+        notifications_sweep()
+        self.created["notifications"] += NotificationLog.objects.count() - before
 
     def pass_quiz(self, enrollment: Enrollment, quiz: Quiz) -> None:
         """Sit ``quiz`` as the learner would, through the quiz services, answering every

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0001_initial"),
+        ("courses", "0002_course_language_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
