@@ -170,7 +170,10 @@ def enrollment_assign(
     assigned. New enrollments are created through ``courses.services.enrollment_create`` with
     the ASSIGNED source, so the assignment listeners (the enrolment email) run for each; a
     person already in progress keeps their progress and gets the new due date. People who
-    completed the current cycle are left as they are. One audit event records the assignment.
+    completed the current cycle are left as they are. ``enrollment_create`` records each
+    person's assignment in the audit log (``enrollment.assign``); one more event
+    (``enrollment.assign_batch``) records the batch as the officer confirmed it, with the
+    counts and the people left alone.
     """
     if not permissions.can_assign(actor):
         raise AssignmentError(_("You may not assign training."))
@@ -189,10 +192,11 @@ def enrollment_assign(
     created = updated = 0
     with transaction.atomic():
         current = _current_enrollments(course=course, people=list(people))
-        assigned = []
+        assigned, left_alone = [], []
         for person in sorted(people, key=lambda p: p.pk):
             before = current.get(person.pk)
             if before is not None and before.status == EnrollmentStatus.COMPLETED:
+                left_alone.append(person.pk)
                 continue
             try:
                 enrollment_create(
@@ -211,10 +215,11 @@ def enrollment_assign(
             assigned.append(person.pk)
         audit_record(
             actor=actor,
-            action="enrollment.assign",
+            action="enrollment.assign_batch",
             target=course,
             data={
                 "people": assigned,
+                "completed_left_alone": left_alone,
                 "due_date": due_date.isoformat() if due_date else None,
                 "created": created,
                 "updated": updated,

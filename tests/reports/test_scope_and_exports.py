@@ -110,7 +110,11 @@ def test_csv_assignment_previews_then_enrols_and_audits(hr_client, tree):
     enrollment = Enrollment.objects.get(course=course)
     assert enrollment.user == inside and enrollment.source == EnrollmentSource.ASSIGNED
     assert enrollment.due_date == due
-    assert AuditEvent.objects.filter(action="enrollment.assign").count() == 1
+    # One event per person assigned (from the enrolment service) and one for the batch.
+    [event] = AuditEvent.objects.filter(action="enrollment.assign")
+    assert event.actor == hr_client.officer and event.target_id == str(enrollment.pk)
+    [batch] = AuditEvent.objects.filter(action="enrollment.assign_batch")
+    assert batch.target_id == str(course.pk) and batch.data["created"] == 1
 
 
 def test_csv_export_has_bom_neutralised_cells_and_audit(hr_client, tree):
