@@ -1,14 +1,49 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from lms import boundary
 
 from . import permissions
 from .selectors import SORTS, ReportFilters, ReportStatus
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice by id, read with ``boundary.parse_id``: "٣" or "²" is no id (``int`` would read
+    the first as 3), and an id past the key range never reaches the database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = boundary.parse_id(value) if isinstance(value, str) else None
+        if pk is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
+        return super().to_python(str(pk))
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several choices by id, each read with ``boundary.parse_id``."""
+
+    def _check_values(self, value):
+        ids = []
+        for raw in value:
+            pk = boundary.parse_id(raw) if isinstance(raw, str) else None
+            if pk is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": ""},
+                )
+            ids.append(str(pk))
+        return super()._check_values(ids)
+
+
 class ReportFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=None, required=False)
     include_subunits = forms.BooleanField(label=_("Include sub-units"), required=False)
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None, required=False)
+    course = IdChoiceField(label=_("Course"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *ReportStatus.choices], required=False
     )
@@ -24,7 +59,12 @@ class ReportFilterForm(forms.Form):
     completed_to = forms.DateField(
         label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    q = forms.CharField(label=_("Name or employee number"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Name or employee number"),
+        required=False,
+        max_length=200,
+        validators=[boundary.validate_plain_text],
+    )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
     desc = forms.BooleanField(required=False)
 
@@ -70,7 +110,7 @@ class ReportFilterForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         label=_("Course"),
         queryset=None,
         required=False,
@@ -86,7 +126,7 @@ class DashboardForm(forms.Form):
 class AssignForm(forms.Form):
     SOURCE_PEOPLE, SOURCE_UNIT, SOURCE_CSV = "people", "unit", "csv"
 
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None)
+    course = IdChoiceField(label=_("Course"), queryset=None)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -100,13 +140,13 @@ class AssignForm(forms.Form):
         ],
         initial=SOURCE_PEOPLE,
     )
-    people = forms.ModelMultipleChoiceField(
+    people = IdMultipleChoiceField(
         label=_("People"),
         queryset=None,
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=None, required=False)
     include_subunits = forms.BooleanField(
         label=_("Include sub-units"), required=False, initial=True
     )
@@ -145,9 +185,9 @@ class AssignConfirmForm(forms.Form):
     """The preview's hidden fields. The people are checked against the scope again by the
     service, so a crafted list is refused."""
 
-    course = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    course = IdChoiceField(queryset=None, widget=forms.HiddenInput)
     due_date = forms.DateField(required=False, widget=forms.HiddenInput)
-    people = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    people = IdMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

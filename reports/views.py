@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from lms import boundary
 
 from . import charts, exports, permissions, selectors, services
 from .forms import AssignConfirmForm, AssignForm, DashboardForm, ReportFilterForm
@@ -77,7 +78,7 @@ def completion_report(request):
     form = _filter_form(request)
     filters = _filters(form)
     rows = selectors.completion_rows(actor=request.user, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
