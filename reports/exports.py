@@ -67,7 +67,7 @@ def headers() -> list[str]:
         _("Best quiz score (%)"),
         _("Enrolled"),
         _("Due"),
-        _("Completed"),
+        _("Completed on"),
         _("Certificate serial"),
         _("Certificate status"),
     ]

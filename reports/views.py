@@ -220,7 +220,10 @@ def _assign_confirm(request):
         return redirect("reports:assign")
     messages.success(
         request,
-        _("%(created)d people enrolled and %(updated)d already enrolled given the due date.")
+        _(
+            "The assignment is saved. Enrolled now: %(created)d. Already enrolled, "
+            "given the new due date: %(updated)d."
+        )
         % {"created": result.created, "updated": result.updated},
     )
     return redirect(f"{_report_url()}?course={data['course'].pk}")
