@@ -129,7 +129,7 @@ def completion_export(request, fmt):
             (
                 chunk.encode("utf-8")
                 for chunk in exports.csv_chunks(
-                    exports.export_values(rows), header=header, names=names
+                    exports.export_values(rows, streaming=True), header=header, names=names
                 )
             ),
             content_type="text/csv; charset=utf-8",
