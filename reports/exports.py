@@ -13,6 +13,7 @@ from contextlib import ExitStack
 
 import xlsxwriter
 from django.conf import settings
+from django.core.files import File
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -251,23 +252,26 @@ def export_filename(fmt: str) -> str:
     return f"completion-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def build_export(
-    rows: QuerySet, *, fmt: str, on_rows: Callable[[int], None] | None = None
-) -> bytes:
-    """The whole export file as bytes (for a background job's result)."""
+def build_export(rows: QuerySet, *, fmt: str, on_rows: Callable[[int], None] | None = None) -> File:
+    """The whole export as an open temporary file, rewound (for a background job's result or
+    a small XLSX download). It is written to disk row by row and never held in memory; the
+    file disappears when it is closed."""
     header, names = headers(), labels()
     if fmt == "csv":
-        return "".join(
-            csv_chunks(export_values(rows), header=header, names=names, on_rows=on_rows)
-        ).encode("utf-8")
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        write_xlsx(path, export_values(rows), header=header, names=names, on_rows=on_rows)
-        with open(path, "rb") as result:
-            return result.read()
-    finally:
-        os.unlink(path)
+        result = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+        for chunk in csv_chunks(export_values(rows), header=header, names=names, on_rows=on_rows):
+            result.write(chunk.encode("utf-8"))
+    else:
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            write_xlsx(path, export_values(rows), header=header, names=names, on_rows=on_rows)
+            result = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+        finally:
+            # The open handle keeps the data until it is closed.
+            os.unlink(path)
+    result.seek(0)
+    return File(result, name=export_filename(fmt))
 
 
 def run_export_job(job: BackgroundJob):

@@ -138,7 +138,7 @@ def completion_export(request, fmt):
         return response
     content = exports.build_export(rows, fmt="xlsx")
     response = FileResponse(
-        iter([content]),
+        content.file,
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
