@@ -1,22 +1,27 @@
 """Read queries for the learner pages. Each returns everything its page shows, so the page runs
 the same number of queries however many courses, lessons or enrollments there are."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -50,7 +55,10 @@ class Progress:
         return min(100, round(100 * self.done / self.total))
 
 
-def _required_lessons_count(course_ref: str) -> Subquery:
+def required_lessons_total(course_ref: str = "course") -> Coalesce:
+    """How many lessons of the course count towards completion (the required ones), as an
+    expression over the enrollment or course row named by ``course_ref``. "My learning" and the
+    HR completion report both show progress from this and ``required_lessons_done``."""
     counted = (
         Lesson.objects.filter(course=OuterRef(course_ref), required=True)
         .order_by()
@@ -61,7 +69,8 @@ def _required_lessons_count(course_ref: str) -> Subquery:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _required_lessons_done(enrollment_ref: str) -> Subquery:
+def required_lessons_done(enrollment_ref: str = "pk") -> Coalesce:
+    """How many counted (required) lessons the enrollment named by ``enrollment_ref`` has done."""
     done = (
         LessonProgress.objects.filter(enrollment=OuterRef(enrollment_ref), lesson__required=True)
         .order_by()
@@ -70,6 +79,17 @@ def _required_lessons_done(enrollment_ref: str) -> Subquery:
         .values("n")
     )
     return Coalesce(Subquery(done, output_field=IntegerField()), 0)
+
+
+def overdue_condition(*, today: datetime.date) -> Q:
+    """The one definition of "overdue": an enrollment still in progress whose due date has
+    passed. A completed or withdrawn enrollment is never overdue."""
+    return Q(status=EnrollmentStatus.ACTIVE, due_date__lt=today)
+
+
+def overdue_annotation(*, today: datetime.date) -> ExpressionWrapper:
+    """``overdue_condition`` as a boolean column, for pages that show it per row."""
+    return ExpressionWrapper(overdue_condition(today=today), output_field=BooleanField())
 
 
 def _trainer_names() -> QuerySet:
@@ -196,15 +216,18 @@ def next_lesson_to_read(*, course: Course, done_ids: set[int]) -> Lesson | None:
     return next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
 
 
-def my_enrollments(*, user) -> QuerySet:
-    """The learner's current and completed courses, soonest due first, with progress counts."""
+def my_enrollments(*, user, today: datetime.date | None = None) -> QuerySet:
+    """The learner's current and completed courses, soonest due first, with progress counts
+    and whether each is overdue."""
+    today = today or timezone.localdate()
     return (
         Enrollment.objects.filter(user=user)
         .exclude(status=EnrollmentStatus.WITHDRAWN)
         .select_related("course", "course__category")
         .annotate(
-            required_total=_required_lessons_count("course"),
-            required_done=_required_lessons_done("pk"),
+            required_total=required_lessons_total("course"),
+            required_done=required_lessons_done("pk"),
+            is_overdue=overdue_annotation(today=today),
         )
         .alias(
             finished=Case(
@@ -230,8 +253,8 @@ def enrollment_with_progress(*, pk: int) -> Enrollment | None:
     return (
         Enrollment.objects.select_related("user", "user__org_unit", "course", "assigned_by")
         .annotate(
-            required_total=_required_lessons_count("course"),
-            required_done=_required_lessons_done("pk"),
+            required_total=required_lessons_total("course"),
+            required_done=required_lessons_done("pk"),
         )
         .filter(pk=pk)
         .first()

@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -43,12 +44,18 @@ def job_advance(*, job: BackgroundJob, by: int = 1) -> None:
 
 
 def job_finish(
-    *, job: BackgroundJob, result: tuple[str, bytes] | None, summary: dict | None = None
+    *, job: BackgroundJob, result: tuple[str, bytes | File] | None, summary: dict | None = None
 ) -> BackgroundJob:
+    """Store the result (bytes, or an open file that is copied in chunks and then closed, for
+    results too large to hold in memory) and mark the job done."""
     now = timezone.now()
     if result is not None:
         filename, content = result
-        job.result.save(filename, ContentFile(content), save=False)
+        if isinstance(content, File):
+            with content:
+                job.result.save(filename, content, save=False)
+        else:
+            job.result.save(filename, ContentFile(content), save=False)
     job.status, job.finished_at = JobStatus.DONE, now
     job.progress = job.total
     job.expires_at = now + RESULT_LIFETIME

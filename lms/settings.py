@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.unread_notifications",
+                "reports.context_processors.reports_link",
             ],
         },
     },
@@ -425,3 +427,6 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "propagate": True}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Completion exports with more rows than this are built by a background job (queue "reports").
+LMS_REPORT_EXPORT_ASYNC_THRESHOLD = env_int("LMS_REPORT_EXPORT_ASYNC_THRESHOLD", 5000)

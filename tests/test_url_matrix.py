@@ -45,6 +45,8 @@ from notifications.kinds import Kind
 from notifications.tokens import make_token
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
+from reports import services as report_services
+from reports.selectors import ReportFilters
 from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, give_totp
 from tests.quizzes.factories import choice_question
 
@@ -108,6 +110,18 @@ def course_reader(default=200):
 # The learner's attempt: only the learner.
 def attempt_owner(default=200):
     return signed_in(404, learner=default)
+
+
+# The HR report pages: everyone but learners, each within their own scope.
+def reports_reader(default=200):
+    return signed_in(
+        404,
+        trainer=default,
+        other_trainer=default,
+        hr_in=default,
+        hr_out=default,
+        admin=default,
+    )
 
 
 # The course's internals: its trainer and administrators.
@@ -356,6 +370,37 @@ MATRIX = {
         "POST": signed_in(404, trainer=200, admin=200),
         "private": True,
     },
+    # HR officers and trainers each see their own scope of the report (trainers: the courses
+    # they teach), so the pages open for all of them; learners get 404.
+    "reports:dashboard": {
+        "kwargs": _no_kwargs,
+        "GET": reports_reader(),
+        "POST": signed_in(405),
+    },
+    "reports:completion": {
+        "kwargs": _no_kwargs,
+        "GET": reports_reader(),
+        "POST": signed_in(405),
+    },
+    "reports:export": {
+        "kwargs": lambda w: {"fmt": "csv"},
+        "GET": reports_reader(),
+        "POST": signed_in(405),
+    },
+    # Assigning is for HR officers (their own subtree) and administrators, not trainers.
+    "reports:assign": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(404, hr_in=200, hr_out=200, admin=200),
+        "POST": signed_in(404, hr_in=200, hr_out=200, admin=200),
+        "post": lambda w: {"action": "preview", "course": w.course.pk, "source": "unit"},
+    },
+    # The learner's page for HR: the officer whose subtree holds the learner, administrators.
+    "reports:person": {
+        "kwargs": lambda w: {"pk": w.people["learner"].pk},
+        "GET": signed_in(404, hr_in=200, admin=200),
+        "POST": signed_in(405),
+        "private": True,
+    },
     "notifications:list": {
         "kwargs": _no_kwargs,
         "GET": signed_in(200),
@@ -410,6 +455,19 @@ THIRD_PARTY_CHECKS = [
 ]
 
 
+# The job pages again, for a report export job (the rows above use the trainer's ZIP job): the
+# officer who asked for it and administrators, never the officer of the sibling unit.
+def _report_job_answers():
+    return signed_in(404, hr_in=200, admin=200)
+
+
+REPORT_JOB_CHECKS = [
+    (method, name, _report_job_answers())
+    for name in ("jobs:detail", "jobs:status", "jobs:download")
+    for method in ("GET", "POST")
+]
+
+
 @dataclass
 class World:
     people: dict[str, User | None]
@@ -424,6 +482,7 @@ class World:
     certificate: Certificate
     template: CertificateTemplate
     job: BackgroundJob
+    report_job: BackgroundJob
     calendar_token: str
     unsubscribe_token: str
 
@@ -468,6 +527,12 @@ def world(settings) -> World:
     template = CertificateTemplate.objects.create(name="Matrix", is_default=False)
     job = certificate_bulk.certificates_request_zip(course=course, requester=people["trainer"])
     job_services.job_finish(job=job, result=("certificates.zip", b"PK\x05\x06" + b"\0" * 18))
+    # A large report export hr_in asked for, built: only hr_in and administrators open it.
+    report_export = report_services.report_export_request(
+        actor=people["hr_in"], filters=ReportFilters(), fmt="csv", rows=10**9
+    )
+    report_job = report_export.job
+    job_services.job_finish(job=report_job, result=("report.csv", b"\xef\xbb\xbfName\r\n"))
     calendar_token = notification_services.calendar_feed_for(user=people["learner"]).token
     unsubscribe_token = make_token(user_id=people["learner"].pk, kinds=[Kind.INACTIVITY])
     return World(
@@ -483,6 +548,7 @@ def world(settings) -> World:
         certificate=certificate,
         template=template,
         job=job,
+        report_job=report_job,
         calendar_token=calendar_token,
         unsubscribe_token=unsubscribe_token,
     )
@@ -633,6 +699,22 @@ def test_a_privileged_person_without_mfa_is_sent_to_set_it_up(world, key):
 )
 def test_third_party_prefixes(world, method, name, kwargs, expected):
     url = reverse(name, kwargs=kwargs)
+    wrong = []
+    for visitor in VISITORS:
+        got = _request(world, visitor, method, url, {})
+        if got != expected[visitor]:
+            wrong.append(f"{method} {url} as {visitor}: expected {expected[visitor]}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "expected"),
+    REPORT_JOB_CHECKS,
+    ids=[f"{m} {n}" for m, n, _e in REPORT_JOB_CHECKS],
+)
+def test_report_export_job_opens_for_its_requester_only(world, method, name, expected):
+    url = reverse(name, kwargs={"public_id": world.report_job.public_id})
+    assert all(expected[v] != 200 for v in OUTSIDE)
     wrong = []
     for visitor in VISITORS:
         got = _request(world, visitor, method, url, {})

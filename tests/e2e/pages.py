@@ -21,9 +21,12 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Course, Enrollment, EnrollmentSource, Lesson
+from jobs import services as job_services
 from jobs.models import BackgroundJob
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz, ReviewPolicy
+from reports import exports as report_exports
+from reports.selectors import ReportFilters
 from tests.factories import (
     PASSWORD,
     CategoryFactory,
@@ -142,6 +145,36 @@ def _quiz_url(name: str, site: Site, **kwargs) -> str:
     return reverse(f"quizzes:{name}", args=[site.course.slug, site.quiz.pk, *kwargs.values()])
 
 
+def _reports_url(name: str, query: str = "", *args) -> str:
+    return reverse(f"reports:{name}", args=args) + query
+
+
+def _assign_preview(page, site: Site) -> None:
+    """Assign the course to the whole unit and wait for the preview of who will be enrolled."""
+    page.locator("main [name=course]").select_option(str(site.course.pk))
+    page.locator("main [name=source][value=unit]").check()
+    page.locator("main [name=unit]").select_option(str(site.unit.pk))
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
+def _report_job_url(site: Site, *, done: bool) -> str:
+    """A large export of the report the HR officer asked for, part-way through or built. The
+    job row is made here without queueing it, so no worker changes it under the check."""
+    job = BackgroundJob.objects.create(
+        kind=report_exports.EXPORT_KIND,
+        requester=site.hr_officer,
+        params={"format": "csv", "filters": ReportFilters().as_params()},
+    )
+    job_services.job_start(job=job, total=12000)
+    job_services.job_advance(job=job, by=4500)
+    if done:
+        job_services.job_advance(job=job, by=7500)
+        job_services.job_finish(job=job, result=("report.csv", "\ufeffName\r\n".encode()))
+    return reverse("jobs:detail", args=[job.public_id])
+
+
 PAGES = (
     Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
     Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
@@ -192,6 +225,33 @@ PAGES = (
         HR_OFFICER,
         lambda s: reverse("courses:enrollment", args=[s.enrollment.pk]),
     ),
+    Page("reports-dashboard", HR_OFFICER, lambda s: _reports_url("dashboard")),
+    Page(
+        "reports-dashboard-course",
+        HR_OFFICER,
+        lambda s: _reports_url("dashboard", f"?course={s.course.pk}"),
+    ),
+    Page("reports-completion", HR_OFFICER, lambda s: _reports_url("completion")),
+    Page(
+        "reports-completion-filtered",
+        HR_OFFICER,
+        lambda s: _reports_url("completion", f"?unit={s.unit.pk}&include_subunits=on&q=Ана"),
+    ),
+    Page("reports-assign", HR_OFFICER, lambda s: _reports_url("assign")),
+    Page(
+        "reports-assign-preview",
+        HR_OFFICER,
+        lambda s: _reports_url("assign"),
+        then=_assign_preview,
+    ),
+    Page(
+        "reports-person",
+        HR_OFFICER,
+        lambda s: _reports_url("person", "", s.learner.pk),
+    ),
+    Page("reports-completion-trainer", TRAINER, lambda s: _reports_url("completion")),
+    Page("reports-job-running", HR_OFFICER, lambda s: _report_job_url(s, done=False)),
+    Page("reports-job-done", HR_OFFICER, lambda s: _report_job_url(s, done=True)),
     Page("error-403-csrf", VISITOR, lambda s: reverse("account_login"), then=_without_csrf_cookie),
     Page("error-404", VISITOR, lambda s: "/courses/no-such-course/", status=404),
     # The learner's assignment above was confirmed: the list has an unread entry.

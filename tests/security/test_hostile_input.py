@@ -1,6 +1,6 @@
 """No input is a server error: random and hostile values in every form field and query
-parameter of the learner's and the trainer's pages (and the sign-in forms) get a page, a
-redirect, a 4xx or a message, never a 5xx.
+parameter of the learner's, the trainer's and the HR officer's pages (and the sign-in forms)
+get a page, a redirect, a 4xx or a message, never a 5xx.
 
 The same tests run on PostgreSQL in the integration tier (tests/integration/
 test_hostile_input_postgres.py), where NUL bytes and numeric overflows used to fail.
@@ -18,7 +18,13 @@ from accounts.roles import Role
 from courses.models import Lesson
 from quizzes import services as quiz_services
 from quizzes.models import Question
-from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons, give_totp
+from tests.factories import (
+    EnrollmentFactory,
+    OrgUnitFactory,
+    UserFactory,
+    course_with_lessons,
+    give_totp,
+)
 from tests.quizzes.factories import correct_answers, quiz_with_every_kind
 
 # Values that broke, or could break, a parser or a column.
@@ -80,6 +86,7 @@ FUZZ = settings(
 class World:
     learner: object
     trainer: object
+    hr_officer: object
     course: object
     lesson: Lesson
     quiz: object
@@ -94,7 +101,10 @@ def world(db) -> World:
     trainer = UserFactory(roles=[Role.TRAINER])
     give_totp(trainer)
     course = course_with_lessons(lessons_per_module=2, modules=1, trainers=[trainer])
-    learner = UserFactory()
+    unit = OrgUnitFactory()
+    hr_officer = UserFactory(roles=[Role.HR_OFFICER], org_unit=unit)
+    give_totp(hr_officer)
+    learner = UserFactory(org_unit=unit)
     enrollment = EnrollmentFactory(user=learner, course=course)
     quiz = quiz_with_every_kind(course, attempt_limit=None)
     finished = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
@@ -104,6 +114,7 @@ def world(db) -> World:
     return World(
         learner=learner,
         trainer=trainer,
+        hr_officer=hr_officer,
         course=course,
         lesson=course.lessons.order_by("position").first(),
         quiz=quiz,
@@ -119,6 +130,10 @@ def _client(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def _who(w: World, who: str | None):
+    return {"learner": w.learner, "trainer": w.trainer, "hr": w.hr_officer, None: None}[who]
 
 
 def _assert_no_server_error(response) -> None:
@@ -173,10 +188,35 @@ def _pages(w: World):
         ),
         (None, "post", "account_reset_password", (), ["email"]),
         (None, "get", "courses:catalogue", (), ["q", "category", "language", "page"]),
+        ("hr", "get", "reports:dashboard", (), ["course"]),
+        ("hr", "get", "reports:completion", (), REPORT_FILTERS),
+        ("hr", "get", "reports:export", ("csv",), REPORT_FILTERS),
+        ("hr", "get", "reports:export", ("xlsx",), REPORT_FILTERS),
+        ("hr", "post", "reports:assign", (), ASSIGN_FIELDS),
+        ("hr", "post", "reports:assign", (), ["action", "course", "due_date", "people"]),
+        ("hr", "get", "reports:person", (w.learner.pk,), []),
+        ("trainer", "get", "reports:completion", (), REPORT_FILTERS),
     ]
 
 
-PAGE_COUNT = 25
+# The filters of the HR completion report and its exports.
+REPORT_FILTERS = [
+    "unit",
+    "include_subunits",
+    "course",
+    "status",
+    "due_from",
+    "due_to",
+    "completed_from",
+    "completed_to",
+    "q",
+    "sort",
+    "desc",
+    "page",
+]
+ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
+
+PAGE_COUNT = 33
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -185,7 +225,7 @@ def test_no_field_or_parameter_value_is_a_server_error(world, index, data):
     pages = _pages(world)
     assert len(pages) == PAGE_COUNT
     who, method, name, args, fields = pages[index]
-    user = {"learner": world.learner, "trainer": world.trainer, None: None}[who]
+    user = _who(world, who)
     # Known fields with hostile values, plus a few unknown ones.
     names = fields + data.draw(st.lists(st.sampled_from(["junk", "page", "id", "q"]), max_size=2))
     payload = {name: data.draw(VALUES) for name in names}
@@ -199,7 +239,7 @@ def test_every_known_hostile_value_in_every_field_is_no_server_error(world):
     """The random search may miss a single bad value ("²" in ``next``); every one of HOSTILE
     is also sent to every field of every page."""
     for who, method, name, args, fields in _pages(world):
-        client = _client({"learner": world.learner, "trainer": world.trainer}.get(who))
+        client = _client(_who(world, who))
         url = reverse(name, args=args)
         for value in HOSTILE if fields else [""]:
             response = _send(client, method, url, dict.fromkeys(fields, value))
@@ -239,6 +279,7 @@ def test_no_answer_to_the_attempt_form_is_a_server_error(world, data):
 @given(first=PATH_ID, second=PATH_ID)
 def test_no_id_in_a_path_is_a_server_error(world, first, second):
     learner, trainer = _client(world.learner), _client(world.trainer)
+    hr = _client(world.hr_officer)
     slug = world.course.slug
     for client, method, name, args in [
         (learner, "get", "courses:enrollment", [first]),
@@ -256,6 +297,7 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (learner, "get", "certificates:download", [first]),
         (trainer, "post", "certificates:revoke", [first]),
         (trainer, "get", "certificates:template_preview", [first]),
+        (hr, "get", "reports:person", [first]),
     ]:
         _assert_no_server_error(_send(client, method, reverse(name, args=args), {}))
 
@@ -278,6 +320,10 @@ def test_bytes_that_are_not_utf8_are_no_server_error(world, raw):
     for name in ("q", "page", "category"):
         url = f"{reverse('courses:catalogue')}?{name}={raw}"
         _assert_no_server_error(learner.get(url))
+    hr = _client(world.hr_officer)
+    for name in REPORT_FILTERS:
+        for page in ("reports:completion", "reports:dashboard"):
+            _assert_no_server_error(hr.get(f"{reverse(page)}?{name}={raw}"))
     done = reverse("courses:lesson_done", args=[slug, world.lesson.pk])
     body = f"next={raw}"
     _assert_no_server_error(

@@ -1,0 +1,331 @@
+"""Read queries of the HR pages. Each runs a fixed number of queries whatever the number of
+rows: progress, best score and certificate come as correlated subqueries on the one row query."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, User
+from certificates.models import LIVE, Certificate
+from courses.models import Course, Enrollment, EnrollmentSource, EnrollmentStatus, LessonProgress
+from courses.selectors import (
+    Progress,
+    overdue_condition,
+    required_lessons_done,
+    required_lessons_total,
+)
+from courses.text import search_form
+from quizzes.models import Attempt, AttemptStatus
+
+from . import permissions
+
+
+class ReportStatus:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERDUE = "overdue"
+
+    choices = [
+        (NOT_STARTED, _("Not started")),
+        (IN_PROGRESS, _("In progress")),
+        (COMPLETED, _("Completed")),
+        (OVERDUE, _("Overdue")),
+    ]
+    labels = dict(choices)
+
+
+SORTS = {
+    "name": ("user__full_name", "user__email", "course__title", "pk"),
+    "unit": ("user__org_unit__path", "user__full_name", "pk"),
+    "course": ("course__title", "user__full_name", "pk"),
+    "status": ("report_status", "user__full_name", "pk"),
+    "due": ("due_date", "user__full_name", "pk"),
+    "completed": ("completed_at", "user__full_name", "pk"),
+    "enrolled": ("enrolled_at", "pk"),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    unit: OrgUnit | None = None
+    include_subunits: bool = True
+    course: Course | None = None
+    status: str = ""
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    completed_from: datetime.date | None = None
+    completed_to: datetime.date | None = None
+    query: str = ""
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+    def as_params(self) -> dict:
+        """Plain values for a background job's parameters."""
+        dates = ("due_from", "due_to", "completed_from", "completed_to")
+        params = {
+            "unit": self.unit.pk if self.unit else None,
+            "include_subunits": self.include_subunits,
+            "course": self.course.pk if self.course else None,
+            "status": self.status,
+            "query": self.query,
+            "sort": self.sort,
+            "descending": self.descending,
+        }
+        for name in dates:
+            value = getattr(self, name)
+            params[name] = value.isoformat() if value else None
+        return params
+
+    @classmethod
+    def from_params(cls, params: dict) -> "ReportFilters":
+        dates = {}
+        for name in ("due_from", "due_to", "completed_from", "completed_to"):
+            value = params.get(name)
+            dates[name] = datetime.date.fromisoformat(value) if value else None
+        return cls(
+            unit=OrgUnit.objects.filter(pk=params.get("unit")).first()
+            if params.get("unit")
+            else None,
+            include_subunits=bool(params.get("include_subunits", True)),
+            course=Course.objects.filter(pk=params.get("course")).first()
+            if params.get("course")
+            else None,
+            status=params.get("status") or "",
+            query=params.get("query") or "",
+            sort=params.get("sort") or DEFAULT_SORT,
+            descending=bool(params.get("descending")),
+            **dates,
+        )
+
+
+def _started() -> Q:
+    lessons = LessonProgress.objects.filter(enrollment=OuterRef("pk"))
+    attempts = Attempt.objects.filter(enrollment=OuterRef("pk"))
+    return Q(Exists(lessons)) | Q(Exists(attempts))
+
+
+def report_status_expression(*, today: datetime.date) -> Case:
+    """Completed, overdue (as ``courses.selectors.overdue_condition`` defines it), in progress
+    (a lesson done or a quiz tried) or not started."""
+    return Case(
+        When(status=EnrollmentStatus.COMPLETED, then=Value(ReportStatus.COMPLETED)),
+        When(overdue_condition(today=today), then=Value(ReportStatus.OVERDUE)),
+        When(_started(), then=Value(ReportStatus.IN_PROGRESS)),
+        default=Value(ReportStatus.NOT_STARTED),
+        output_field=CharField(),
+    )
+
+
+def _best_score() -> Subquery:
+    best = (
+        Attempt.objects.filter(
+            enrollment=OuterRef("pk"),
+            status__in=[AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED],
+        )
+        .order_by()
+        .values("enrollment")
+        .annotate(best=Max("percent"))
+        .values("best")
+    )
+    return Subquery(best)
+
+
+def _certificate(field: str) -> Subquery:
+    live = Certificate.objects.filter(LIVE, enrollment=OuterRef("pk")).order_by("-cycle", "-pk")
+    return Subquery(live.values(field)[:1])
+
+
+def completion_rows(
+    *, actor: User, filters: ReportFilters, today: datetime.date | None = None
+) -> QuerySet[Enrollment]:
+    """Person × course rows in ``actor``'s scope matching ``filters``, sorted, each annotated
+    with ``report_status``, ``required_total``, ``required_done``, ``best_score``,
+    ``certificate_serial`` and ``certificate_status``. The caller has already refused a unit
+    or course outside the scope; the scope is applied again here all the same."""
+    today = today or timezone.localdate()
+    rows = (
+        permissions.enrollments_in_scope(actor)
+        .select_related("user", "user__org_unit", "course")
+        .only(
+            "pk",
+            "status",
+            "due_date",
+            "enrolled_at",
+            "completed_at",
+            "source",
+            "cycle",
+            "user__id",
+            "user__full_name",
+            "user__email",
+            "user__employee_number",
+            "user__org_unit__id",
+            "user__org_unit__name",
+            "user__org_unit__path",
+            "course__id",
+            "course__title",
+            "course__slug",
+        )
+        .annotate(
+            report_status=report_status_expression(today=today),
+            required_total=required_lessons_total("course"),
+            required_done=required_lessons_done("pk"),
+            best_score=_best_score(),
+            certificate_serial=_certificate("serial"),
+            certificate_status=_certificate("status"),
+        )
+    )
+    if filters.unit is not None:
+        if filters.include_subunits:
+            rows = rows.filter(user__org_unit__path__startswith=filters.unit.path)
+        else:
+            rows = rows.filter(user__org_unit=filters.unit)
+    if filters.course is not None:
+        rows = rows.filter(course=filters.course)
+    if filters.status:
+        rows = rows.filter(report_status=filters.status)
+    if filters.due_from:
+        rows = rows.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        rows = rows.filter(due_date__lte=filters.due_to)
+    if filters.completed_from:
+        rows = rows.filter(completed_at__date__gte=filters.completed_from)
+    if filters.completed_to:
+        rows = rows.filter(completed_at__date__lte=filters.completed_to)
+    for word in search_form(filters.query).split():
+        rows = rows.filter(user__search_text__contains=word)
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    if filters.descending:
+        order = tuple(f"-{field}" for field in order)
+    return rows.order_by(*order)
+
+
+def row_progress(row: Enrollment) -> Progress:
+    return Progress(
+        done=row.required_done,
+        total=row.required_total,
+        completed=row.status == EnrollmentStatus.COMPLETED,
+    )
+
+
+@dataclass(frozen=True)
+class UnitCompletion:
+    unit_id: int
+    name: str
+    depth: int
+    enrolled: int
+    completed: int
+    overdue: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.completed / self.enrolled) if self.enrolled else 0
+
+
+def unit_completion(
+    *, actor: User, course: Course | None, today: datetime.date | None = None
+) -> list[UnitCompletion]:
+    """Per unit in scope (its own members): enrolled, completed and overdue counts for
+    ``course``, or for every assigned (mandatory) course when ``course`` is None. Two
+    queries: the units, and one grouped count."""
+    today = today or timezone.localdate()
+    rows = permissions.enrollments_in_scope(actor)
+    rows = rows.filter(course=course) if course else rows.filter(source=EnrollmentSource.ASSIGNED)
+    counts = {
+        row["user__org_unit"]: row
+        for row in rows.order_by()
+        .values("user__org_unit")
+        .annotate(
+            enrolled=Count("pk"),
+            completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
+            overdue=Count("pk", filter=overdue_condition(today=today)),
+        )
+    }
+    result = []
+    for unit in permissions.units_in_scope(actor).only("pk", "name", "depth", "path"):
+        found = counts.get(unit.pk)
+        if found is None:
+            continue
+        result.append(
+            UnitCompletion(
+                unit_id=unit.pk,
+                name=unit.name,
+                depth=unit.depth,
+                enrolled=found["enrolled"],
+                completed=found["completed"],
+                overdue=found["overdue"],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week: datetime.date
+    completed: int
+
+
+def completions_per_week(
+    *, actor: User, course: Course | None, weeks: int = 12, today: datetime.date | None = None
+) -> list[WeekCount]:
+    """Completions in each of the last ``weeks`` weeks (Monday first), zero weeks included."""
+    today = today or timezone.localdate()
+    first = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    rows = permissions.enrollments_in_scope(actor).filter(
+        status=EnrollmentStatus.COMPLETED, completed_at__date__gte=first
+    )
+    rows = rows.filter(course=course) if course else rows.filter(source=EnrollmentSource.ASSIGNED)
+    counted = {}
+    for row in (
+        rows.order_by()
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+    ):
+        week = row["week"]
+        week = week.date() if isinstance(week, datetime.datetime) else week
+        counted[week] = counted.get(week, 0) + row["n"]
+    return [
+        WeekCount(
+            week=first + datetime.timedelta(weeks=index),
+            completed=counted.get(first + datetime.timedelta(weeks=index), 0),
+        )
+        for index in range(weeks)
+    ]
+
+
+def person_enrollments(*, actor: User, person: User) -> QuerySet[Enrollment]:
+    return completion_rows(actor=actor, filters=ReportFilters(sort="enrolled")).filter(user=person)
+
+
+def person_attempts(*, person: User) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(enrollment__user=person)
+        .select_related("quiz", "enrollment__course")
+        .order_by("-started_at")
+    )
+
+
+def person_certificates(*, person: User) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(LIVE, enrollment__user=person)
+        .select_related("enrollment__course")
+        .order_by("-created_at")
+    )

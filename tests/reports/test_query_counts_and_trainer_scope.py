@@ -1,0 +1,151 @@
+"""The HR pages run the same number of queries however many rows, units, weeks, attempts and
+certificates there are; trainers see the report of the courses they teach, nothing else."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from certificates import services as certificate_services
+from courses import services as course_services
+from courses.models import Enrollment, EnrollmentSource
+from quizzes import services as quiz_services
+from quizzes.models import Quiz
+from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, give_totp
+from tests.query_counts import assert_query_count, count_queries
+from tests.quizzes.factories import choice_question
+
+pytestmark = pytest.mark.django_db
+
+
+def privileged(role, **kwargs):
+    user = UserFactory(roles=(role,), **kwargs)
+    give_totp(user)
+    return user
+
+
+@pytest.fixture
+def officer_client(client):
+    root = OrgUnitFactory(name="Ministry")
+    officer = privileged(Role.HR_OFFICER, org_unit=root)
+    client.force_login(officer)
+    client.officer = officer
+    client.root = root
+    return client
+
+
+def _assign(person, course, *, officer, due_in_days=10):
+    return course_services.enrollment_create(
+        user=person,
+        course=course,
+        source=EnrollmentSource.ASSIGNED,
+        assigned_by=officer,
+        due_date=timezone.localdate() + datetime.timedelta(days=due_in_days),
+    )
+
+
+def _completed(enrollment, *, weeks_ago: int) -> None:
+    """Finish the enrolment, then date its completion ``weeks_ago`` weeks back, so the chart
+    of completions per week has that many more columns with data."""
+    for lesson in enrollment.course.lessons.filter(required=True):
+        course_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    when = timezone.now() - datetime.timedelta(weeks=weeks_ago)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=when)
+
+
+def _grow_dashboard(officer, root, course, *, units: int, per_unit: int, start: int = 0):
+    for index in range(start, start + units):
+        unit = OrgUnitFactory(name=f"Unit {index}", parent=root)
+        for number in range(per_unit):
+            enrollment = _assign(
+                UserFactory(org_unit=unit), course, officer=officer, due_in_days=-1 - number
+            )
+            if number % 2 == 0:
+                _completed(enrollment, weeks_ago=number % 8)
+
+
+@pytest.mark.parametrize("with_course", [False, True])
+def test_dashboard_query_count_is_constant(officer_client, django_assert_num_queries, with_course):
+    officer, root = officer_client.officer, officer_client.root
+    course = course_with_lessons(self_enrollment=False)
+    _grow_dashboard(officer, root, course, units=1, per_unit=1)
+    url = reverse("reports:dashboard") + (f"?course={course.pk}" if with_course else "")
+    few = count_queries(officer_client, url)
+    _grow_dashboard(officer, root, course, units=6, per_unit=5, start=1)
+    course_with_lessons(self_enrollment=False)  # another course in the filter
+    response = officer_client.get(url)
+    assert response.content.decode().count('<th scope="row">Unit ') == 7
+    assert_query_count(officer_client, django_assert_num_queries, url, few)
+
+
+def _person_history(person, *, officer, courses: int) -> None:
+    """``courses`` courses for ``person``, each with a submitted quiz attempt and an issued
+    certificate for the earlier ones."""
+    for _ in range(courses):
+        course = course_with_lessons(self_enrollment=False)
+        enrollment = _assign(person, course, officer=officer)
+        quiz = Quiz.objects.create(course=course, title="Check", position=1)
+        choice_question(quiz)
+        attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+        quiz_services.attempt_submit(attempt=attempt, data={})
+        pending = certificate_services.certificate_create_pending(enrollment=enrollment)
+        certificate_services.certificate_issue(certificate_id=pending.pk)
+
+
+def test_person_page_query_count_is_constant(officer_client, django_assert_num_queries):
+    officer, root = officer_client.officer, officer_client.root
+    person = UserFactory(org_unit=OrgUnitFactory(parent=root))
+    _person_history(person, officer=officer, courses=1)
+    url = reverse("reports:person", args=[person.pk])
+    few = count_queries(officer_client, url)
+    _person_history(person, officer=officer, courses=5)
+    body = officer_client.get(url).content.decode()
+    assert body.count("Check") == 6
+    assert_query_count(officer_client, django_assert_num_queries, url, few)
+
+
+@pytest.fixture
+def taught(db):
+    """A trainer's course and another trainer's, with one learner in each."""
+    trainer = privileged(Role.TRAINER)
+    mine = course_with_lessons(trainers=[trainer], title="Taught course")
+    theirs = course_with_lessons(trainers=[privileged(Role.TRAINER)], title="Someone else's")
+    unit = OrgUnitFactory()
+    inside = UserFactory(full_name="Ана Унутра", org_unit=unit)
+    outside = UserFactory(full_name="Outside Person", org_unit=unit)
+    course_services.enrollment_create(user=inside, course=mine)
+    course_services.enrollment_create(user=outside, course=theirs)
+    return trainer, mine, theirs, inside, outside
+
+
+def test_trainer_report_and_exports_hold_taught_courses_only(client, taught):
+    trainer, _mine, theirs, _inside, _outside = taught
+    client.force_login(trainer)
+    body = client.get(reverse("reports:completion")).content.decode()
+    assert "Ана Унутра" in body and "Outside Person" not in body
+    # The course filter offers only the taught course, and another course's id is a 404.
+    assert "Someone else&#x27;s" not in body
+    assert client.get(reverse("reports:completion") + f"?course={theirs.pk}").status_code == 404
+    assert client.get(reverse("reports:dashboard") + f"?course={theirs.pk}").status_code == 404
+    response = client.get(reverse("reports:export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["Ана Унутра"]
+    export = client.get(reverse("reports:export", args=["csv"]) + f"?course={theirs.pk}")
+    assert export.status_code == 404
+
+
+def test_trainer_cannot_assign_or_open_a_person(client, taught):
+    trainer, mine, _theirs, inside, _outside = taught
+    client.force_login(trainer)
+    assert client.get(reverse("reports:assign")).status_code == 404
+    assert client.get(reverse("reports:person", args=[inside.pk])).status_code == 404
+    response = client.post(
+        reverse("reports:assign"),
+        {"action": "confirm", "course": mine.pk, "people": [inside.pk]},
+    )
+    assert response.status_code == 404
+    assert Enrollment.objects.filter(course=mine).count() == 1
