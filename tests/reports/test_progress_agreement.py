@@ -7,9 +7,10 @@ import tempfile
 import zipfile
 
 import pytest
+from django.db.models import Sum
 
 from accounts.roles import Role
-from courses.models import EnrollmentStatus
+from courses.models import Enrollment, EnrollmentStatus
 from courses.selectors import annotate_lesson_counts, enrollment_progress, my_enrollments
 from courses.services import enrollment_withdraw, lesson_complete
 from reports import exports
@@ -123,6 +124,14 @@ def test_the_joined_counts_agree_under_filters_and_slices(people):
     rows = completion_rows(actor=officer, filters=ReportFilters())
     sliced = list(annotate_lesson_counts(rows[1:3]).values_list("pk", "required_done"))
     assert sliced == [(row.pk, row.required_done) for row in rows[1:3]]
+    # Filtered, aggregated and nested in another query, the joined counts stay the same.
+    joined = annotate_lesson_counts(rows)
+    assert joined.aggregate(n=Sum("required_done")) == rows.aggregate(n=Sum("required_done"))
+    assert set(joined.filter(required_done=2).values_list("pk", flat=True)) == set(
+        rows.filter(required_done=2).values_list("pk", flat=True)
+    )
+    nested = Enrollment.objects.filter(pk__in=joined.filter(required_total=3).values("pk"))
+    assert nested.count() == rows.filter(required_total=3).count() == 3
 
 
 def test_the_csv_and_xlsx_show_the_same_progress(people):
