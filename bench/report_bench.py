@@ -15,8 +15,9 @@ past, the rest not started.
 Each measurement then runs in a fresh process (so its peak resident memory is its own, read
 from getrusage), over the first N rows of the administrator's report sorted by name:
 
-- floor: the same SELECT the report runs (the report queryset's own SQL, with its status,
-  progress, best-score and certificate subqueries), fetched through one server-side cursor in
+- floor: the same SELECT the export runs (the report queryset's own SQL, with its status,
+  best-score and certificate subqueries and the progress counts joined in as the export joins
+  them, ``courses.selectors.annotate_lesson_counts``), fetched through one server-side cursor in
   a transaction with JIT off, as the export reads it, and written with the csv module; no ORM
   rows, no formatting;
 - csv: ``reports.exports.csv_chunks`` over ``export_values`` (what the page streams), encoded to
@@ -309,6 +310,7 @@ def child(kind: str, limit: int | None) -> dict:
 
     from django.db import connection, transaction
 
+    from courses.selectors import annotate_lesson_counts
     from reports import exports
 
     # Warm the connection and the imports, so the figures are the export's own.
@@ -317,7 +319,8 @@ def child(kind: str, limit: int | None) -> dict:
     result = {"kind": kind, "limit": limit}
     started = time.perf_counter()
     if kind == "floor":
-        rows = _rows(limit).values_list(*exports.VALUE_FIELDS)
+        # The export's own query: the report rows with the progress counts it joins in.
+        rows = annotate_lesson_counts(_rows(limit)).values_list(*exports.VALUE_FIELDS)
         sql, params = rows.query.sql_with_params()
         sink = Sink()
         writer = csv.writer(sink)

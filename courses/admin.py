@@ -163,7 +163,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "assigned_by"]
     readonly_fields = ["enrolled_at", "completed_at"]
 
-    # Enrolments change only through the learner flows and HR assignment services.
+    # Enrolments change only through the learner flows and HR assignment services; the add
+    # page, which assigns through reports.services, is added by reports/admin.py.
     def has_add_permission(self, request):
         return False
 

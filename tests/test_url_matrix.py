@@ -401,6 +401,14 @@ MATRIX = {
         "POST": signed_in(405),
         "private": True,
     },
+    # The admin's Enrollment add page (reports/admin.py, assigning through the HR service):
+    # like the rest of the admin, staff only; everyone else is sent to the admin's sign-in.
+    # An empty POST is the form again with its errors.
+    "admin:courses_enrollment_add": {
+        "kwargs": lambda w: {},
+        "GET": answers(to("admin:login"), admin=200),
+        "POST": answers(to("admin:login"), admin=200),
+    },
     "notifications:list": {
         "kwargs": _no_kwargs,
         "GET": signed_in(200),

@@ -87,6 +87,7 @@ class World:
     learner: object
     trainer: object
     hr_officer: object
+    administrator: object
     course: object
     lesson: Lesson
     quiz: object
@@ -104,6 +105,8 @@ def world(db) -> World:
     unit = OrgUnitFactory()
     hr_officer = UserFactory(roles=[Role.HR_OFFICER], org_unit=unit)
     give_totp(hr_officer)
+    administrator = UserFactory(roles=[Role.ADMINISTRATOR])
+    give_totp(administrator)
     learner = UserFactory(org_unit=unit)
     enrollment = EnrollmentFactory(user=learner, course=course)
     quiz = quiz_with_every_kind(course, attempt_limit=None)
@@ -115,6 +118,7 @@ def world(db) -> World:
         learner=learner,
         trainer=trainer,
         hr_officer=hr_officer,
+        administrator=administrator,
         course=course,
         lesson=course.lessons.order_by("position").first(),
         quiz=quiz,
@@ -133,7 +137,13 @@ def _client(user) -> Client:
 
 
 def _who(w: World, who: str | None):
-    return {"learner": w.learner, "trainer": w.trainer, "hr": w.hr_officer, None: None}[who]
+    return {
+        "learner": w.learner,
+        "trainer": w.trainer,
+        "hr": w.hr_officer,
+        "admin": w.administrator,
+        None: None,
+    }[who]
 
 
 def _assert_no_server_error(response) -> None:
@@ -196,6 +206,7 @@ def _pages(w: World):
         ("hr", "post", "reports:assign", (), ["action", "course", "due_date", "people"]),
         ("hr", "get", "reports:person", (w.learner.pk,), []),
         ("trainer", "get", "reports:completion", (), REPORT_FILTERS),
+        ("admin", "post", "admin:courses_enrollment_add", (), ["course", "due_date", "people"]),
     ]
 
 
@@ -216,7 +227,7 @@ REPORT_FILTERS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 33
+PAGE_COUNT = 34
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
