@@ -90,6 +90,8 @@ def course_create(
     estimated_hours: Decimal | int = 1,
     self_enrollment: bool = True,
     validity_months: int | None = None,
+    due_soon_days: str = "",
+    inactivity_days: int | None = None,
     trainers: Iterable[User] = (),
 ) -> Course:
     """Create a draft course. With no slug one is made from the title. The actor, when a
@@ -104,6 +106,8 @@ def course_create(
         estimated_hours=estimated_hours,
         self_enrollment=self_enrollment,
         validity_months=validity_months,
+        due_soon_days=due_soon_days,
+        inactivity_days=inactivity_days,
         status=CourseStatus.DRAFT,
     )
     course.full_clean()
@@ -217,8 +221,8 @@ def module_move(*, module: Module, step: int) -> bool:
     return True
 
 
-def module_delete(*, module: Module, actor: User | None) -> None:
-    """Delete an empty module or one whose lessons and quizzes nobody has used yet. Audited."""
+def module_ensure_deletable(*, module: Module) -> None:
+    """Raise AuthoringError when deleting ``module`` would change a learner's record."""
     if LessonProgress.objects.filter(lesson__module=module).exists():
         raise AuthoringError(
             _(
@@ -230,6 +234,11 @@ def module_delete(*, module: Module, actor: User | None) -> None:
         raise AuthoringError(
             _("Learners have taken a quiz in this module, so it cannot be deleted.")
         )
+
+
+def module_delete(*, module: Module, actor: User | None) -> None:
+    """Delete an empty module or one whose lessons and quizzes nobody has used yet. Audited."""
+    module_ensure_deletable(module=module)
     course = module.course
     had_required = module.lessons.filter(required=True).exists()
     with transaction.atomic():
@@ -318,9 +327,8 @@ def lesson_reorder(*, module: Module, lesson_ids: Sequence[int]) -> None:
         _renumber(Lesson, list(lesson_ids))
 
 
-def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
-    """Delete a lesson nobody has completed. A lesson in someone's record stays: the refusal
-    says to make it optional instead. Audited."""
+def lesson_ensure_deletable(*, lesson: Lesson) -> None:
+    """Raise AuthoringError when somebody has completed ``lesson``."""
     if lesson.progress.exists():
         raise AuthoringError(
             _(
@@ -328,6 +336,12 @@ def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
                 "their record. Make it optional instead, or archive the course."
             )
         )
+
+
+def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
+    """Delete a lesson nobody has completed. A lesson in someone's record stays: the refusal
+    says to make it optional instead. Audited."""
+    lesson_ensure_deletable(lesson=lesson)
     module_id, course_id, was_required = lesson.module_id, lesson.course_id, lesson.required
     with transaction.atomic():
         audit_record(
@@ -356,6 +370,19 @@ def attachment_create(*, lesson: Lesson, title: str, file: File) -> Attachment:
     with transaction.atomic():
         attachment.save()
     return attachment
+
+
+def attachment_update(*, attachment: Attachment, title: str, file: File | None = None) -> None:
+    """Rename an attachment, or replace its file (checked like a new one)."""
+    old_file = attachment.file if file is not None else None
+    attachment.title = title
+    if file is not None:
+        attachment.file = file
+    attachment.full_clean()
+    with transaction.atomic():
+        attachment.save()
+    if old_file is not None and old_file.name != attachment.file.name:
+        old_file.storage.delete(old_file.name)
 
 
 def attachment_delete(*, attachment: Attachment) -> None:

@@ -29,10 +29,12 @@ __all__ = [
     "choice_update",
     "question_create",
     "question_delete",
+    "question_ensure_deletable",
     "question_move",
     "question_update",
     "quiz_create",
     "quiz_delete",
+    "quiz_ensure_deletable",
     "quiz_update",
 ]
 
@@ -105,8 +107,8 @@ def quiz_update(*, quiz: Quiz, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def quiz_delete(*, quiz: Quiz, actor: User | None) -> None:
-    """Delete a quiz nobody has attempted. Audited."""
+def quiz_ensure_deletable(*, quiz: Quiz) -> None:
+    """Raise AuthoringError when somebody has attempted ``quiz``."""
     if quiz.attempts.exists():
         raise AuthoringError(
             _(
@@ -114,6 +116,11 @@ def quiz_delete(*, quiz: Quiz, actor: User | None) -> None:
                 "optional instead."
             )
         )
+
+
+def quiz_delete(*, quiz: Quiz, actor: User | None) -> None:
+    """Delete a quiz nobody has attempted. Audited."""
+    quiz_ensure_deletable(quiz=quiz)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -134,11 +141,14 @@ def question_create(
     **fields,
 ) -> Question:
     """Add a question at the end of the quiz, with its choices as (text, correct) pairs.
-    A choice question needs at least two choices and at least one correct one."""
+    Choices given here must make a whole question: at least two, at least one correct, and
+    exactly one for single-choice and true-or-false questions. With none, the choices are
+    added afterwards (``choice_create``), as the admin's inline does."""
     _apply(Question(), fields, QUESTION_FIELDS)
     question = Question(quiz=quiz, kind=kind, text=text, points=points, **fields)
     if question.kind in CHOICE_KINDS:
-        _check_choices(question.kind, choices)
+        if choices:
+            _check_choices(question.kind, choices)
     elif choices:
         raise AuthoringError(_("Only choice questions have choices."))
     with transaction.atomic():
@@ -197,8 +207,8 @@ def question_move(*, question: Question, step: int) -> bool:
     return True
 
 
-def question_delete(*, question: Question, actor: User | None) -> None:
-    """Delete a question nobody has answered. Audited."""
+def question_ensure_deletable(*, question: Question) -> None:
+    """Raise AuthoringError when somebody has answered ``question``."""
     if question.answers.exists():
         raise AuthoringError(
             _(
@@ -206,6 +216,11 @@ def question_delete(*, question: Question, actor: User | None) -> None:
                 "changing their attempts."
             )
         )
+
+
+def question_delete(*, question: Question, actor: User | None) -> None:
+    """Delete a question nobody has answered. Audited."""
+    question_ensure_deletable(question=question)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -234,6 +249,17 @@ def choice_update(*, choice: Choice, text: str, is_correct: bool) -> Choice:
     choice.full_clean()
     choice.save(update_fields=["text", "is_correct"])
     return choice
+
+
+def question_choice_problem(*, question: Question) -> str | None:
+    """What is wrong with the choices of a choice question, or None."""
+    if not question.has_choices:
+        return None
+    try:
+        _check_choices(question.kind, [(c.text, c.is_correct) for c in question.choices.all()])
+    except AuthoringError as error:
+        return str(error)
+    return None
 
 
 def choice_delete(*, choice: Choice) -> None:
