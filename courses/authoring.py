@@ -50,6 +50,18 @@ COURSE_FIELDS = (
 LESSON_FIELDS = ("title", "body", "video_url", "estimated_minutes", "required")
 
 
+def category_get_or_create(*, slug: str, name: str) -> tuple[Category, bool]:
+    """The catalogue category with ``slug``, created with ``name`` when missing."""
+    existing = Category.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    category = Category(slug=slug, name=name)
+    category.full_clean()
+    with transaction.atomic():
+        category.save()
+    return category, True
+
+
 def course_slug_suggest(*, title: str, exclude_pk: int | None = None) -> str:
     """A slug for ``title`` that no other course uses: the title in ASCII (Serbian Cyrillic
     transliterated as search does; a title with no Latin letters gives "course"), with -2, -3,

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "reports",
+    # Above every app: seeds demo data through their services.
+    "demo",
 ]
 
 MIDDLEWARE = [
