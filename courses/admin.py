@@ -1,7 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,33 +17,28 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class ServiceDeletesMixin:
-    """Deletions go through the authoring services, one object at a time, so a refusal (an
-    object in a learner's record) stops the delete page with its explanation instead of a
-    bulk delete behind the services' back."""
+    """Deletions go through the authoring services, one object at a time. An object in a
+    learner's record is listed as protected on the delete page, with the reason, and a POST
+    shows the same refusal again; the bulk "delete selected" action, which would bypass the
+    services, is not offered."""
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
 
-    def ensure_deletable(self, obj) -> None:  # pragma: no cover - overridden
+    def ensure_deletable(self, obj) -> None:
         raise NotImplementedError
 
-    def delete_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None:
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
             try:
                 self.ensure_deletable(obj)
             except authoring.AuthoringError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return redirect(
-                    reverse(
-                        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
-                        args=[obj.pk],
-                        current_app=self.admin_site.name,
-                    )
-                )
-        return super().delete_view(request, object_id, extra_context)
+                protected.append(f"{obj}: {error}")
+        return deleted, counts, perms_needed, protected
 
 
 def save_inline_through(request, formset, *, create, update, delete) -> None:

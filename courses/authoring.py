@@ -186,6 +186,14 @@ def _moved(ids: list[int], pk: int, step: int) -> list[int] | None:
     return ids
 
 
+def _delete_files_on_commit(attachments) -> None:
+    """Remove the stored files of attachments deleted with their lesson, once the deletion is
+    committed (a rolled-back deletion keeps them)."""
+    files = [(a.file.storage, a.file.name) for a in attachments if a.file]
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 def module_create(*, course: Course, title: str, actor: User | None = None) -> Module:
     """Add a module at the end of the course."""
     with transaction.atomic():
@@ -260,6 +268,7 @@ def module_delete(*, module: Module, actor: User | None) -> None:
             target=course,
             data={"module": module.pk, "title": module.title},
         )
+        _delete_files_on_commit(Attachment.objects.filter(lesson__module=module))
         module.delete()
         _renumber(
             Module, list(course.modules.order_by("position", "pk").values_list("pk", flat=True))
@@ -362,6 +371,7 @@ def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
             target=lesson.course,
             data={"lesson": lesson.pk, "title": lesson.title},
         )
+        _delete_files_on_commit(lesson.attachments.all())
         lesson.delete()
         _renumber(
             Lesson,

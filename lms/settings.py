@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "reports",
+    "teaching",
     # Above every app: seeds demo data through their services.
     "demo",
 ]
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.unread_notifications",
                 "reports.context_processors.reports_link",
+                "teaching.context_processors.teaching_link",
             ],
         },
     },

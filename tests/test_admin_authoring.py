@@ -102,12 +102,12 @@ def test_deleting_a_lesson_with_progress_is_refused_in_the_admin(admin_client):
     lesson = Lesson.objects.filter(course=course).first()
     lesson_complete(enrollment=EnrollmentFactory(course=course), lesson=lesson)
 
-    response = admin_client.post(
-        reverse("admin:courses_lesson_delete", args=[lesson.pk]), {"post": "yes"}, follow=True
-    )
+    url = reverse("admin:courses_lesson_delete", args=[lesson.pk])
 
+    assert "make it optional instead" in admin_client.get(url).text.lower()
+    # The admin answers a POST by showing the same refusal again.
+    assert "make it optional instead" in admin_client.post(url, {"post": "yes"}).text.lower()
     assert Lesson.objects.filter(pk=lesson.pk).exists()
-    assert "make it optional instead" in response.text.lower()
 
 
 def test_deleting_a_lesson_inline_with_progress_keeps_it(admin_client):
@@ -181,9 +181,9 @@ def test_deleting_an_answered_question_is_refused_in_the_admin(admin_client):
     attempt = quiz_services.attempt_start(enrollment=EnrollmentFactory(course=course), quiz=quiz)
     quiz_services.attempt_submit(attempt=attempt, data={f"q-{question.pk}": []})
 
-    response = admin_client.post(
-        reverse("admin:quizzes_question_delete", args=[question.pk]), {"post": "yes"}, follow=True
-    )
+    url = reverse("admin:quizzes_question_delete", args=[question.pk])
 
+    assert "cannot be deleted" in admin_client.get(url).text
+    # The admin answers a POST by showing the same refusal again.
+    assert "cannot be deleted" in admin_client.post(url, {"post": "yes"}).text
     assert Question.objects.filter(pk=question.pk).exists()
-    assert "cannot be deleted" in response.text

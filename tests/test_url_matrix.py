@@ -73,6 +73,7 @@ PROJECT_PACKAGES = (
     "certificates",
     "notifications",
     "reports",
+    "teaching",
 )
 THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
 
@@ -159,6 +160,18 @@ def _certificate(w):
 
 def _job(w):
     return {"public_id": w.job.public_id}
+
+
+def _course_pk(w):
+    return {"pk": w.course.pk}
+
+
+def _module_pk(w):
+    return {"pk": w.lesson.module_id}
+
+
+def _lesson_pk(w):
+    return {"pk": w.lesson.pk}
 
 
 MATRIX = {
@@ -433,6 +446,94 @@ MATRIX = {
         "kwargs": lambda w: {"token": w.unsubscribe_token},
         "GET": answers(200),
         "POST": answers(200),
+    },
+    # The trainer's workspace: trainers (their own courses) and administrators; everybody else
+    # gets 404, crafted POSTs included. Each request is rolled back, so deleting and moving
+    # here leave the world as it was.
+    "teaching:home": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        "POST": signed_in(405),
+    },
+    "teaching:course_create": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        # An empty form comes back with its field errors.
+        "POST": signed_in(404, trainer=200, other_trainer=200, admin=200),
+    },
+    "teaching:course": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:course_edit": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:course_publish": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:course_archive": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:module_create": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:module_edit": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:module_delete": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:module_move": {
+        "kwargs": _module_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
+    },
+    "teaching:lesson_create": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:lesson_edit": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:lesson_delete": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:lesson_move": {
+        "kwargs": _lesson_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
     },
 }
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeachingConfig(AppConfig):
+    """The trainer's workspace at /teach/: their courses, and authoring through the services
+    of courses and quizzes."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "teaching"
+    verbose_name = _("Teaching")

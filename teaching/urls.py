@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teaching"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:pk>/", views.course_detail, name="course"),
+    path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<int:pk>/publish/", views.course_publish, name="course_publish"),
+    path("courses/<int:pk>/archive/", views.course_archive, name="course_archive"),
+    path("courses/<int:pk>/modules/new/", views.module_create, name="module_create"),
+    path("modules/<int:pk>/edit/", views.module_edit, name="module_edit"),
+    path("modules/<int:pk>/delete/", views.module_delete, name="module_delete"),
+    path("modules/<int:pk>/move/", views.module_move, name="module_move"),
+    path("modules/<int:pk>/lessons/new/", views.lesson_create, name="lesson_create"),
+    path("lessons/<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
+    path("lessons/<int:pk>/delete/", views.lesson_delete, name="lesson_delete"),
+    path("lessons/<int:pk>/move/", views.lesson_move, name="lesson_move"),
+]

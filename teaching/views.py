@@ -1,0 +1,296 @@
+"""The trainer's workspace: thin views that check the permission, parse the form, call one
+authoring service and render. Everyone outside a course's scope gets 404, also on a crafted
+POST."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import is_trainer
+from courses import authoring
+from courses.models import Course, CourseStatus, Lesson, Module
+from courses.text import render_markdown
+
+from . import permissions, selectors
+from .forms import CourseForm, LessonForm, ModuleForm, add_service_errors
+
+GET_POST = ["GET", "POST"]
+
+
+def _require_workspace(user) -> None:
+    if not permissions.can_open_workspace(user):
+        raise Http404
+
+
+def _course_or_404(request, pk: int) -> Course:
+    _require_workspace(request.user)
+    course = selectors.authored_course(pk=pk)
+    if course is None or not permissions.can_author_course(request.user, course):
+        raise Http404
+    return course
+
+
+def _module_or_404(request, pk: int) -> Module:
+    _require_workspace(request.user)
+    module = selectors.module_in_scope(pk=pk)
+    if module is None or not permissions.can_author_course(request.user, module.course):
+        raise Http404
+    return module
+
+
+def _lesson_or_404(request, pk: int) -> Lesson:
+    _require_workspace(request.user)
+    lesson = selectors.lesson_in_scope(pk=pk)
+    if lesson is None or not permissions.can_author_course(request.user, lesson.course):
+        raise Http404
+    return lesson
+
+
+def _outline_url(course_id: int, anchor: str = "") -> str:
+    url = reverse("teaching:course", args=[course_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def home(request):
+    _require_workspace(request.user)
+    rows = selectors.workspace_courses(user=request.user)
+    return render(request, "teaching/home.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_create(request):
+    _require_workspace(request.user)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        trainers = [request.user] if is_trainer(request.user) else []
+        try:
+            course = authoring.course_create(
+                actor=request.user, trainers=trainers, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The course was created as a draft."))
+            return redirect("teaching:course", pk=course.pk)
+    return render(request, "teaching/course_form.html", {"form": form, "course": None})
+
+
+@login_required
+@require_GET
+def course_detail(request, pk):
+    course = _course_or_404(request, pk)
+    modules = selectors.course_outline(course=course)
+    return render(
+        request,
+        "teaching/course_detail.html",
+        {"course": course, "modules": modules, "statuses": CourseStatus},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_edit(request, pk):
+    course = _course_or_404(request, pk)
+    # The form works on its own copy: the service compares the stored values with the new ones.
+    form = CourseForm(request.POST or None, instance=Course.objects.get(pk=course.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = authoring.course_update(
+                course=course, actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The course settings were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("teaching:course", pk=course.pk)
+    return render(request, "teaching/course_form.html", {"form": form, "course": course})
+
+
+def _course_status_view(request, pk, *, action: str):
+    course = _course_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            if action == "publish":
+                authoring.course_publish(course=course, actor=request.user)
+                messages.success(request, _("The course is published."))
+            else:
+                authoring.course_archive(course=course, actor=request.user)
+                messages.success(request, _("The course is archived."))
+        except authoring.AuthoringError as error:
+            messages.error(request, str(error))
+        return redirect("teaching:course", pk=course.pk)
+    return render(request, "teaching/course_status.html", {"course": course, "action": action})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_publish(request, pk):
+    return _course_status_view(request, pk, action="publish")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_archive(request, pk):
+    return _course_status_view(request, pk, action="archive")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def module_create(request, pk):
+    course = _course_or_404(request, pk)
+    form = ModuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            module = authoring.module_create(
+                course=course, title=form.cleaned_data["title"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The module was added."))
+            return redirect(_outline_url(course.pk, f"module-{module.pk}"))
+    return render(
+        request, "teaching/module_form.html", {"form": form, "course": course, "module": None}
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def module_edit(request, pk):
+    module = _module_or_404(request, pk)
+    form = ModuleForm(request.POST or None, instance=Module.objects.get(pk=module.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            authoring.module_update(module=module, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The module was saved."))
+            return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
+    return render(
+        request,
+        "teaching/module_form.html",
+        {"form": form, "course": module.course, "module": module},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def module_delete(request, pk):
+    module = _module_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            authoring.module_delete(module=module, actor=request.user)
+        except authoring.AuthoringError as error:
+            messages.error(request, str(error))
+            return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
+        messages.success(request, _("The module was deleted."))
+        return redirect("teaching:course", pk=module.course_id)
+    return render(
+        request,
+        "teaching/confirm_delete.html",
+        {"course": module.course, "object": module, "kind": "module"},
+    )
+
+
+def _step(request) -> int | None:
+    return {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+
+
+@login_required
+@require_POST
+def module_move(request, pk):
+    module = _module_or_404(request, pk)
+    step = _step(request)
+    if step is None or not authoring.module_move(module=module, step=step):
+        messages.error(request, _("The module cannot move that way."))
+    return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def lesson_create(request, pk):
+    module = _module_or_404(request, pk)
+    return _lesson_form(request, module=module, lesson=None)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def lesson_edit(request, pk):
+    lesson = _lesson_or_404(request, pk)
+    return _lesson_form(request, module=lesson.module, lesson=lesson)
+
+
+def _lesson_form(request, *, module: Module, lesson: Lesson | None):
+    instance = Lesson.objects.get(pk=lesson.pk) if lesson else Lesson(module=module)
+    form = LessonForm(request.POST or None, instance=instance)
+    preview_html = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            # The learner's view renders through the same sanitiser.
+            preview_html = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                if lesson is None:
+                    saved = authoring.lesson_create(
+                        module=module, actor=request.user, **form.cleaned_data
+                    )
+                else:
+                    authoring.lesson_update(lesson=lesson, data=form.cleaned_data)
+                    saved = lesson
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The lesson was saved."))
+                return redirect(_outline_url(module.course_id, f"lesson-{saved.pk}"))
+    return render(
+        request,
+        "teaching/lesson_form.html",
+        {
+            "form": form,
+            "course": module.course,
+            "module": module,
+            "lesson": lesson,
+            "preview_html": preview_html,
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def lesson_delete(request, pk):
+    lesson = _lesson_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            authoring.lesson_delete(lesson=lesson, actor=request.user)
+        except authoring.AuthoringError as error:
+            messages.error(request, str(error))
+            return redirect(_outline_url(lesson.course_id, f"lesson-{lesson.pk}"))
+        messages.success(request, _("The lesson was deleted."))
+        return redirect(_outline_url(lesson.course_id, f"module-{lesson.module_id}"))
+    return render(
+        request,
+        "teaching/confirm_delete.html",
+        {"course": lesson.course, "object": lesson, "kind": "lesson"},
+    )
+
+
+@login_required
+@require_POST
+def lesson_move(request, pk):
+    lesson = _lesson_or_404(request, pk)
+    step = _step(request)
+    if step is None or not authoring.lesson_move(lesson=lesson, step=step):
+        messages.error(request, _("The lesson cannot move that way."))
+    return redirect(_outline_url(lesson.course_id, f"lesson-{lesson.pk}"))
