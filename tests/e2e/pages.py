@@ -175,6 +175,23 @@ def _report_job_url(site: Site, *, done: bool) -> str:
     return reverse("jobs:detail", args=[job.public_id])
 
 
+def _teach_url(name: str, *args) -> str:
+    return reverse(f"teaching:{name}", args=args)
+
+
+def _bad_slug(page, site: Site) -> None:
+    """A new course whose address is not a slug: one field error, at the slug."""
+    page.locator("main [name=title]").fill("Нови курс")
+    page.locator("main [name=language]").select_option("sr")
+    _submit(page, {"slug": "not a slug!"})
+
+
+def _lesson_preview(page, site: Site) -> None:
+    with page.expect_navigation():
+        page.locator("main button[name=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
 PAGES = (
     Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
     Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
@@ -269,6 +286,21 @@ PAGES = (
         lambda s: reverse("certificates:course", args=[s.certificate.enrollment.course.slug]),
     ),
     Page("job", TRAINER, lambda s: reverse("jobs:detail", args=[s.job.public_id])),
+    Page("teach-home", TRAINER, lambda s: _teach_url("home")),
+    Page("teach-course", TRAINER, lambda s: _teach_url("course", s.course.pk)),
+    Page("teach-course-new", TRAINER, lambda s: _teach_url("course_create")),
+    Page("teach-course-new-errors", TRAINER, lambda s: _teach_url("course_create"), then=_bad_slug),
+    Page("teach-course-edit", TRAINER, lambda s: _teach_url("course_edit", s.course.pk)),
+    Page("teach-course-archive", TRAINER, lambda s: _teach_url("course_archive", s.course.pk)),
+    Page("teach-module-new", TRAINER, lambda s: _teach_url("module_create", s.course.pk)),
+    Page("teach-lesson-edit", TRAINER, lambda s: _teach_url("lesson_edit", s.lessons[0].pk)),
+    Page(
+        "teach-lesson-preview",
+        TRAINER,
+        lambda s: _teach_url("lesson_edit", s.lessons[0].pk),
+        then=_lesson_preview,
+    ),
+    Page("teach-lesson-delete", TRAINER, lambda s: _teach_url("lesson_delete", s.lessons[1].pk)),
     Page(
         "error-405",
         LEARNER,
