@@ -31,7 +31,9 @@ __all__ = [
     "question_delete",
     "question_ensure_deletable",
     "question_move",
+    "question_save",
     "question_update",
+    "questions_import",
     "quiz_create",
     "quiz_delete",
     "quiz_ensure_deletable",
@@ -188,6 +190,48 @@ def question_update(*, question: Question, data: Mapping[str, Any]) -> list[str]
     return changed
 
 
+def question_save(
+    *,
+    quiz: Quiz,
+    question: Question | None,
+    data: Mapping[str, Any],
+    choices: Sequence[tuple[int | None, str, bool]] = (),
+) -> Question:
+    """Create (``question`` None) or change a question together with its choices, given as
+    (choice id or None for a new one, text, correct); an existing choice with empty text is
+    removed. One transaction: when the resulting choices do not make a whole question (see
+    ``question_create``), or a removal is refused, nothing is saved."""
+    data = dict(data)
+    with transaction.atomic():
+        if question is None:
+            kind, text = data.pop("kind"), data.pop("text")
+            question = question_create(quiz=quiz, kind=kind, text=text, **data)
+        else:
+            question_update(question=question, data=data)
+        if question.has_choices:
+            existing = {c.pk: c for c in question.choices.all()}
+            for pk, text, correct in choices:
+                if pk is not None and pk not in existing:
+                    raise AuthoringError(_("The list of choices is out of date; reload the page."))
+                if pk is None:
+                    if text:
+                        choice_create(question=question, text=text, is_correct=correct)
+                elif not text:
+                    choice_delete(choice=existing[pk])
+                elif (existing[pk].text, existing[pk].is_correct) != (text, correct):
+                    choice_update(choice=existing[pk], text=text, is_correct=correct)
+            problem = question_choice_problem(question=question)
+            if problem:
+                raise AuthoringError(problem)
+        elif question.choices.exists():
+            if question.answers.exists():
+                raise AuthoringError(
+                    _("Learners have answered this question, so its choices cannot be removed.")
+                )
+            question.choices.all().delete()
+    return question
+
+
 def question_move(*, question: Question, step: int) -> bool:
     """Move a question one place up (-1) or down (+1) in its quiz."""
     with transaction.atomic():
@@ -229,6 +273,26 @@ def question_delete(*, question: Question, actor: User | None) -> None:
             data={"question": question.pk},
         )
         question.delete()
+
+
+def questions_import(
+    *, quiz: Quiz, questions: Sequence[tuple[str, Sequence[tuple[str, bool]]]], actor: User | None
+) -> list[Question]:
+    """Add single-choice questions, each as (text, [(choice text, correct), ...]), at the end
+    of the quiz: all of them or, when one is refused, none. Audited as one import."""
+    with transaction.atomic():
+        created = [
+            question_create(quiz=quiz, kind=QuestionKind.SINGLE, text=text, choices=choices)
+            for text, choices in questions
+        ]
+        if created:
+            audit_record(
+                actor=actor,
+                action="quiz.import_questions",
+                target=quiz,
+                data={"questions": len(created)},
+            )
+    return created
 
 
 def choice_create(*, question: Question, text: str, is_correct: bool = False) -> Choice:

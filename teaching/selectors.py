@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.permissions import is_administrator
 from courses.models import Course, EnrollmentStatus, Lesson, Module
-from quizzes.models import Quiz
+from quizzes.models import Choice, Question, Quiz
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,38 @@ def lesson_in_scope(*, pk: int) -> Lesson | None:
     return (
         Lesson.objects.select_related("module", "course")
         .prefetch_related("course__trainers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def final_exams(*, course: Course) -> list[Quiz]:
+    return list(course.quizzes.filter(module__isnull=True).order_by("position", "pk"))
+
+
+def quiz_in_scope(*, pk: int) -> Quiz | None:
+    return (
+        Quiz.objects.select_related("course", "module")
+        .prefetch_related("course__trainers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def quiz_questions(*, quiz: Quiz) -> list[Question]:
+    """The quiz's questions in order with their choices and how many answers each has (so the
+    editor can say which cannot be deleted): two queries."""
+    return list(
+        quiz.questions.annotate(answer_count=Count("answers"))
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "pk")))
+    )
+
+
+def question_in_scope(*, pk: int) -> Question | None:
+    return (
+        Question.objects.select_related("quiz__course")
+        .prefetch_related("quiz__course__trainers")
         .filter(pk=pk)
         .first()
     )

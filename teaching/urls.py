@@ -19,4 +19,12 @@ urlpatterns = [
     path("lessons/<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
     path("lessons/<int:pk>/delete/", views.lesson_delete, name="lesson_delete"),
     path("lessons/<int:pk>/move/", views.lesson_move, name="lesson_move"),
+    path("courses/<int:pk>/quizzes/new/", views.quiz_create, name="quiz_create"),
+    path("quizzes/<int:pk>/", views.quiz_detail, name="quiz"),
+    path("quizzes/<int:pk>/edit/", views.quiz_edit, name="quiz_edit"),
+    path("quizzes/<int:pk>/import/", views.quiz_import, name="quiz_import"),
+    path("quizzes/<int:pk>/questions/new/", views.question_create, name="question_create"),
+    path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
+    path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    path("questions/<int:pk>/move/", views.question_move, name="question_move"),
 ]

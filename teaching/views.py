@@ -9,15 +9,27 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import is_trainer
 from courses import authoring
 from courses.models import Course, CourseStatus, Lesson, Module
 from courses.text import render_markdown
+from quizzes import authoring as quiz_authoring
+from quizzes.aiken import parse_aiken
+from quizzes.models import Question, Quiz
 
 from . import permissions, selectors
-from .forms import CourseForm, LessonForm, ModuleForm, add_service_errors
+from .forms import (
+    AikenImportForm,
+    CourseForm,
+    LessonForm,
+    ModuleForm,
+    QuestionForm,
+    QuizForm,
+    add_service_errors,
+)
 
 GET_POST = ["GET", "POST"]
 
@@ -91,7 +103,12 @@ def course_detail(request, pk):
     return render(
         request,
         "teaching/course_detail.html",
-        {"course": course, "modules": modules, "statuses": CourseStatus},
+        {
+            "course": course,
+            "modules": modules,
+            "final_exams": selectors.final_exams(course=course),
+            "statuses": CourseStatus,
+        },
     )
 
 
@@ -294,3 +311,179 @@ def lesson_move(request, pk):
     if step is None or not authoring.lesson_move(lesson=lesson, step=step):
         messages.error(request, _("The lesson cannot move that way."))
     return redirect(_outline_url(lesson.course_id, f"lesson-{lesson.pk}"))
+
+
+def _quiz_or_404(request, pk: int) -> Quiz:
+    _require_workspace(request.user)
+    quiz = selectors.quiz_in_scope(pk=pk)
+    if quiz is None or not permissions.can_author_course(request.user, quiz.course):
+        raise Http404
+    return quiz
+
+
+def _question_or_404(request, pk: int) -> Question:
+    _require_workspace(request.user)
+    question = selectors.question_in_scope(pk=pk)
+    if question is None or not permissions.can_author_course(request.user, question.quiz.course):
+        raise Http404
+    return question
+
+
+@login_required
+@require_http_methods(GET_POST)
+def quiz_create(request, pk):
+    course = _course_or_404(request, pk)
+    form = QuizForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        title = data.pop("title")
+        try:
+            quiz = quiz_authoring.quiz_create(course=course, title=title, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The quiz was created. Add its questions."))
+            return redirect("teaching:quiz", pk=quiz.pk)
+    return render(
+        request, "teaching/quiz_form.html", {"form": form, "course": course, "quiz": None}
+    )
+
+
+@login_required
+@require_GET
+def quiz_detail(request, pk):
+    quiz = _quiz_or_404(request, pk)
+    questions = selectors.quiz_questions(quiz=quiz)
+    return render(
+        request,
+        "teaching/quiz_detail.html",
+        {"quiz": quiz, "course": quiz.course, "questions": questions},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def quiz_edit(request, pk):
+    quiz = _quiz_or_404(request, pk)
+    form = QuizForm(request.POST or None, instance=Quiz.objects.get(pk=quiz.pk), course=quiz.course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quiz_authoring.quiz_update(quiz=quiz, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The quiz was saved."))
+            return redirect("teaching:quiz", pk=quiz.pk)
+    return render(
+        request, "teaching/quiz_form.html", {"form": form, "course": quiz.course, "quiz": quiz}
+    )
+
+
+def _question_form(request, *, quiz: Quiz, question: Question | None):
+    choices = list(question.choices.order_by("position", "pk")) if question else []
+    instance = Question.objects.get(pk=question.pk) if question else Question(quiz=quiz)
+    form = QuestionForm(request.POST or None, instance=instance, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = quiz_authoring.question_save(
+                quiz=quiz, question=question, data=form.question_data(), choices=form.choices()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except quiz_authoring.AuthoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The question was saved."))
+            return redirect(reverse("teaching:quiz", args=[quiz.pk]) + f"#question-{saved.pk}")
+    return render(
+        request,
+        "teaching/question_form.html",
+        {"form": form, "course": quiz.course, "quiz": quiz, "question": question},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def question_create(request, pk):
+    quiz = _quiz_or_404(request, pk)
+    return _question_form(request, quiz=quiz, question=None)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def question_edit(request, pk):
+    question = _question_or_404(request, pk)
+    return _question_form(request, quiz=question.quiz, question=question)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def question_delete(request, pk):
+    question = _question_or_404(request, pk)
+    quiz = question.quiz
+    if request.method == "POST":
+        try:
+            quiz_authoring.question_delete(question=question, actor=request.user)
+        except quiz_authoring.AuthoringError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("teaching:quiz", args=[quiz.pk]) + f"#question-{question.pk}")
+        messages.success(request, _("The question was deleted."))
+        return redirect("teaching:quiz", pk=quiz.pk)
+    return render(
+        request,
+        "teaching/question_delete.html",
+        {"course": quiz.course, "quiz": quiz, "question": question},
+    )
+
+
+@login_required
+@require_POST
+def question_move(request, pk):
+    question = _question_or_404(request, pk)
+    step = _step(request)
+    if step is None or not quiz_authoring.question_move(question=question, step=step):
+        messages.error(request, _("The question cannot move that way."))
+    return redirect(reverse("teaching:quiz", args=[question.quiz_id]) + f"#question-{question.pk}")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def quiz_import(request, pk):
+    """Aiken import: a preview lists what will be added and every block that failed and why;
+    importing adds the readable questions, all in one transaction."""
+    quiz = _quiz_or_404(request, pk)
+    form = AikenImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = parse_aiken(form.cleaned_data["text"])
+        except ValueError as error:
+            form.add_error("text", str(error))
+        else:
+            if request.POST.get("action") == "import" and result.questions:
+                created = quiz_authoring.questions_import(
+                    quiz=quiz,
+                    questions=[(q.text, q.choices) for q in result.questions],
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d question was imported.",
+                        "%(n)d questions were imported.",
+                        len(created),
+                    )
+                    % {"n": len(created)},
+                )
+                return redirect("teaching:quiz", pk=quiz.pk)
+    return render(
+        request,
+        "teaching/quiz_import.html",
+        {
+            "form": form,
+            "course": quiz.course,
+            "quiz": quiz,
+            "result": result,
+            "text": form.cleaned_data.get("text", "") if result else "",
+        },
+    )

@@ -174,6 +174,14 @@ def _lesson_pk(w):
     return {"pk": w.lesson.pk}
 
 
+def _quiz_pk(w):
+    return {"pk": w.done_quiz.pk}
+
+
+def _question_pk(w):
+    return {"pk": w.open_quiz.questions.order_by("pk").first().pk}
+
+
 MATRIX = {
     "/": {
         "kwargs": _no_kwargs,
@@ -532,6 +540,56 @@ MATRIX = {
         "kwargs": _lesson_pk,
         "GET": signed_in(405),
         "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
+    },
+    "teaching:quiz_create": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:quiz": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:quiz_edit": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:quiz_import": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "post": lambda w: {"action": "import", "text": "Q?\nA. Yes\nB. No\nANSWER: A\n"},
+        "private": True,
+    },
+    "teaching:question_create": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:question_edit": {
+        "kwargs": _question_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:question_delete": {
+        "kwargs": _question_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "private": True,
+    },
+    "teaching:question_move": {
+        "kwargs": _question_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:quiz")),
         "post": lambda w: {"direction": "down"},
         "private": True,
     },

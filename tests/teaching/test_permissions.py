@@ -8,8 +8,10 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import user_set_roles
 from courses.models import Course, CourseStatus, Lesson, Module
+from quizzes.models import Question, Quiz
 from teaching import permissions
 from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons
+from tests.quizzes.factories import QuizFactory, choice_question
 from tests.teaching.conftest import privileged
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,10 @@ pytestmark = pytest.mark.django_db
 def authoring_requests(course):
     module = course.modules.order_by("position").first()
     lesson = module.lessons.order_by("position").first()
+    quiz = QuizFactory(course=course)
+    question = choice_question(quiz)
+    choice_question(quiz)
+    aiken = "Q?\nA. Yes\nB. No\nANSWER: A\n"
     posts = [
         (
             "teaching:course_edit",
@@ -34,6 +40,21 @@ def authoring_requests(course):
         ("teaching:lesson_edit", lesson.pk, {"title": "Hacked", "estimated_minutes": "1"}),
         ("teaching:lesson_move", lesson.pk, {"direction": "down"}),
         ("teaching:lesson_delete", lesson.pk, {}),
+        ("teaching:quiz_create", course.pk, {"title": "Injected", "pass_mark": "50"}),
+        ("teaching:quiz_edit", quiz.pk, {"title": "Hacked", "pass_mark": "0"}),
+        ("teaching:quiz_import", quiz.pk, {"action": "import", "text": aiken}),
+        (
+            "teaching:question_create",
+            quiz.pk,
+            {"kind": "numeric", "text": "?", "numeric_answer": "1", "points": "1"},
+        ),
+        (
+            "teaching:question_edit",
+            question.pk,
+            {"kind": "numeric", "text": "Hacked", "numeric_answer": "1", "points": "1"},
+        ),
+        ("teaching:question_move", question.pk, {"direction": "down"}),
+        ("teaching:question_delete", question.pk, {}),
     ]
     return [(reverse(name, args=[pk]), data) for name, pk, data in posts]
 
@@ -43,6 +64,8 @@ def snapshot(course):
         Course.objects.filter(pk=course.pk).values_list("title", "status").get(),
         list(Module.objects.filter(course=course).values_list("pk", "title", "position")),
         list(Lesson.objects.filter(course=course).values_list("pk", "title", "position")),
+        list(Quiz.objects.filter(course=course).values_list("pk", "title", "pass_mark")),
+        list(Question.objects.filter(quiz__course=course).values_list("pk", "text", "position")),
     )
 
 
@@ -60,9 +83,10 @@ def test_outsiders_get_404_on_every_authoring_url_and_change_nothing(client, who
     if who == "former_trainer":
         course.trainers.add(visitor)
     client.force_login(visitor)
+    requests = authoring_requests(course)
     before = snapshot(course)
 
-    for url, data in authoring_requests(course):
+    for url, data in requests:
         assert client.post(url, data).status_code == 404, url
         if not url.endswith("/move/"):
             assert client.get(url).status_code == 404, url

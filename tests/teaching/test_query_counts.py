@@ -6,7 +6,7 @@ from django.urls import reverse
 from courses import services
 from tests.factories import EnrollmentFactory, LessonFactory, ModuleFactory, course_with_lessons
 from tests.query_counts import assert_query_count, count_queries
-from tests.quizzes.factories import QuizFactory
+from tests.quizzes.factories import QuizFactory, choice_question
 
 pytestmark = pytest.mark.django_db
 
@@ -42,4 +42,16 @@ def test_course_outline(trainer_client, trainer, django_assert_num_queries):
             services.lesson_complete(enrollment=EnrollmentFactory(course=course), lesson=lesson)
 
     url = reverse("teaching:course", args=[course.pk])
+    _assert_constant(trainer_client, django_assert_num_queries, url, grow)
+
+
+def test_quiz_editor(trainer_client, trainer, django_assert_num_queries):
+    course = course_with_lessons(lessons_per_module=1, modules=1, trainers=[trainer])
+    quiz = QuizFactory(course=course)
+
+    def grow(n):
+        for _ in range(n):
+            choice_question(quiz)
+
+    url = reverse("teaching:quiz", args=[quiz.pk])
     _assert_constant(trainer_client, django_assert_num_queries, url, grow)
