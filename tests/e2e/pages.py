@@ -192,6 +192,22 @@ def _lesson_preview(page, site: Site) -> None:
     expect(page.locator("main #preview-heading")).to_be_visible()
 
 
+def _bad_question(page, site: Site) -> None:
+    """A numeric question without its value: one field error, at the value."""
+    page.locator("main [name=kind]").select_option("numeric")
+    _submit(page, {"text": "Колико?", "numeric_answer": ""})
+
+
+def _aiken_preview(page, site: Site) -> None:
+    page.locator("main [name=text]").fill(
+        "Који потпис је квалификован?\nA. Напредни\nB. Квалификовани\nANSWER: B\n\n"
+        "No answer line\nA. Yes\nB. No\n"
+    )
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
 PAGES = (
     Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
     Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
@@ -301,6 +317,27 @@ PAGES = (
         then=_lesson_preview,
     ),
     Page("teach-lesson-delete", TRAINER, lambda s: _teach_url("lesson_delete", s.lessons[1].pk)),
+    Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
+    Page("teach-quiz-edit", TRAINER, lambda s: _teach_url("quiz_edit", s.quiz.pk)),
+    Page("teach-quiz-new", TRAINER, lambda s: _teach_url("quiz_create", s.course.pk)),
+    Page(
+        "teach-question-edit",
+        TRAINER,
+        lambda s: _teach_url("question_edit", s.quiz.questions.order_by("position")[0].pk),
+    ),
+    Page(
+        "teach-question-new-errors",
+        TRAINER,
+        lambda s: _teach_url("question_create", s.quiz.pk),
+        then=_bad_question,
+    ),
+    Page("teach-quiz-import", TRAINER, lambda s: _teach_url("quiz_import", s.quiz.pk)),
+    Page(
+        "teach-quiz-import-preview",
+        TRAINER,
+        lambda s: _teach_url("quiz_import", s.quiz.pk),
+        then=_aiken_preview,
+    ),
     Page(
         "error-405",
         LEARNER,
