@@ -409,5 +409,5 @@ def attachment_update(*, attachment: Attachment, title: str, file: File | None =
 
 def attachment_delete(*, attachment: Attachment) -> None:
     with transaction.atomic():
-        attachment.file.delete(save=False)
+        _delete_files_on_commit([attachment])
         attachment.delete()

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Lesson, Module
+from courses.models import Attachment, Course, Lesson, Module
 from lms.boundary import validate_multiline_text, validate_plain_text
 from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Quiz
 
@@ -238,3 +238,15 @@ class AikenImportForm(forms.Form):
         if not (cleaned.get("text") or "").strip():
             self.add_error("text", _("Choose a file or paste the questions."))
         return cleaned
+
+
+class AttachmentForm(forms.ModelForm):
+    """A file for a lesson; its size, type and content are checked (courses.validators)."""
+
+    class Meta:
+        model = Attachment
+        fields = ["title", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].validators.append(validate_plain_text)

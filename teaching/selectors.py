@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.permissions import is_administrator
-from courses.models import Course, EnrollmentStatus, Lesson, Module
+from courses.models import Attachment, Course, EnrollmentStatus, Lesson, Module
 from quizzes.models import Choice, Question, Quiz
 
 
@@ -123,6 +123,15 @@ def question_in_scope(*, pk: int) -> Question | None:
     return (
         Question.objects.select_related("quiz__course")
         .prefetch_related("quiz__course__trainers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def attachment_in_scope(*, pk: int) -> Attachment | None:
+    return (
+        Attachment.objects.select_related("lesson__course")
+        .prefetch_related("lesson__course__trainers")
         .filter(pk=pk)
         .first()
     )

@@ -2,6 +2,7 @@
 authoring service and render. Everyone outside a course's scope gets 404, also on a crafted
 POST."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from quizzes.models import Question, Quiz
 from . import permissions, selectors
 from .forms import (
     AikenImportForm,
+    AttachmentForm,
     CourseForm,
     LessonForm,
     ModuleForm,
@@ -279,6 +281,7 @@ def _lesson_form(request, *, module: Module, lesson: Lesson | None):
             "course": module.course,
             "module": module,
             "lesson": lesson,
+            "attachments": list(lesson.attachments.all()) if lesson else [],
             "preview_html": preview_html,
         },
     )
@@ -487,3 +490,45 @@ def quiz_import(request, pk):
             "text": form.cleaned_data.get("text", "") if result else "",
         },
     )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def attachment_create(request, pk):
+    lesson = _lesson_or_404(request, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            authoring.attachment_create(
+                lesson=lesson, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("teaching:lesson_edit", pk=lesson.pk)
+    return render(
+        request,
+        "teaching/attachment_form.html",
+        {
+            "form": form,
+            "course": lesson.course,
+            "lesson": lesson,
+            "allowed_types": ", ".join(settings.LMS_ATTACHMENT_EXTENSIONS),
+            "max_size": settings.LMS_ATTACHMENT_MAX_BYTES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    _require_workspace(request.user)
+    attachment = selectors.attachment_in_scope(pk=pk)
+    if attachment is None or not permissions.can_author_course(
+        request.user, attachment.lesson.course
+    ):
+        raise Http404
+    authoring.attachment_delete(attachment=attachment)
+    messages.success(request, _("The attachment was removed."))
+    return redirect("teaching:lesson_edit", pk=attachment.lesson_id)

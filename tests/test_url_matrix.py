@@ -543,6 +543,18 @@ MATRIX = {
         "post": lambda w: {"direction": "down"},
         "private": True,
     },
+    "teaching:attachment_create": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:attachment_delete": {
+        "kwargs": lambda w: {"pk": w.attachment.pk},
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:lesson_edit")),
+        "private": True,
+    },
     "teaching:quiz_create": {
         "kwargs": _course_pk,
         "GET": course_staff(),

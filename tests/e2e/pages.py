@@ -317,6 +317,9 @@ PAGES = (
         then=_lesson_preview,
     ),
     Page("teach-lesson-delete", TRAINER, lambda s: _teach_url("lesson_delete", s.lessons[1].pk)),
+    Page(
+        "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
+    ),
     Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
     Page("teach-quiz-edit", TRAINER, lambda s: _teach_url("quiz_edit", s.quiz.pk)),
     Page("teach-quiz-new", TRAINER, lambda s: _teach_url("quiz_create", s.course.pk)),

@@ -1,11 +1,20 @@
 """The Aiken parser: what it reads, and the reason it gives for each block it cannot."""
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from quizzes.aiken import MAX_QUESTIONS, parse_aiken
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The reasons are checked in English whatever language an earlier test left active.
+    with translation.override("en"):
+        yield
+
 
 GOOD = """\ufeffКоји потпис закон изједначава са својеручним?
 A. Напредни електронски потпис

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from audit.models import AuditEvent
 from courses.authoring import AuthoringError
@@ -14,6 +15,13 @@ from quizzes.models import Question, QuestionKind, Quiz
 from tests.factories import EnrollmentFactory, ModuleFactory, UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The reasons are checked in English whatever language an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
