@@ -250,3 +250,15 @@ class AttachmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].validators.append(validate_plain_text)
+
+
+class DuplicateCourseForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the copy"), max_length=200, validators=[validate_plain_text]
+    )
+    slug = forms.SlugField(
+        label=_("Address of the copy"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty to make one from the title."),
+    )

@@ -21,11 +21,12 @@ from quizzes import authoring as quiz_authoring
 from quizzes.aiken import parse_aiken
 from quizzes.models import Question, Quiz
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 from .forms import (
     AikenImportForm,
     AttachmentForm,
     CourseForm,
+    DuplicateCourseForm,
     LessonForm,
     ModuleForm,
     QuestionForm,
@@ -532,3 +533,27 @@ def attachment_delete(request, pk):
     authoring.attachment_delete(attachment=attachment)
     messages.success(request, _("The attachment was removed."))
     return redirect("teaching:lesson_edit", pk=attachment.lesson_id)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_duplicate(request, pk):
+    course = _course_or_404(request, pk)
+    form = DuplicateCourseForm(
+        request.POST or None,
+        initial={"title": _("%(title)s (copy)") % {"title": course.title}},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.course_duplicate(
+                course=course,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                slug=form.cleaned_data["slug"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The copy was created as a draft."))
+            return redirect("teaching:course", pk=copy.pk)
+    return render(request, "teaching/course_duplicate.html", {"form": form, "course": course})

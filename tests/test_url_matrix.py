@@ -493,6 +493,13 @@ MATRIX = {
         "POST": course_staff(to("teaching:course")),
         "private": True,
     },
+    "teaching:course_duplicate": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        # An empty form comes back with its field errors.
+        "POST": course_staff(),
+        "private": True,
+    },
     "teaching:module_create": {
         "kwargs": _course_pk,
         "GET": course_staff(),

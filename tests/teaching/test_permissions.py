@@ -31,6 +31,7 @@ def authoring_requests(course):
             {"title": "Hacked", "slug": "hacked", "language": "en", "estimated_hours": "1"},
         ),
         ("teaching:course_publish", course.pk, {}),
+        ("teaching:course_duplicate", course.pk, {"title": "Stolen copy"}),
         ("teaching:course_archive", course.pk, {}),
         ("teaching:module_create", course.pk, {"title": "Injected"}),
         ("teaching:module_edit", module.pk, {"title": "Hacked"}),
@@ -93,6 +94,7 @@ def test_outsiders_get_404_on_every_authoring_url_and_change_nothing(client, who
     assert client.get(reverse("teaching:course", args=[course.pk])).status_code == 404
 
     assert snapshot(course) == before
+    assert not Course.objects.filter(title="Stolen copy").exists()
 
 
 def test_learners_and_hr_cannot_open_the_workspace_or_create_a_course(client):
