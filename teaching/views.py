@@ -2,6 +2,8 @@
 authoring service and render. Everyone outside a course's scope gets 404, also on a crafted
 POST."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,11 +19,12 @@ from accounts.permissions import is_trainer
 from courses import authoring
 from courses.models import Course, CourseStatus, Lesson, Module
 from courses.text import render_markdown
+from lms import boundary
 from quizzes import authoring as quiz_authoring
 from quizzes.aiken import parse_aiken
 from quizzes.models import Question, Quiz
 
-from . import permissions, selectors, services
+from . import permissions, preview, selectors, services
 from .forms import (
     AikenImportForm,
     AttachmentForm,
@@ -557,3 +560,22 @@ def course_duplicate(request, pk):
             messages.success(request, _("The copy was created as a draft."))
             return redirect("teaching:course", pk=copy.pk)
     return render(request, "teaching/course_duplicate.html", {"form": form, "course": course})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def quiz_preview(request, pk):
+    """The quiz as a learner takes it, graded on submission, with nothing recorded."""
+    quiz = _quiz_or_404(request, pk)
+    submitted = request.method == "POST"
+    seed = boundary.parse_id(request.POST.get("seed")) if submitted else None
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    paper, result = preview.quiz_preview(
+        quiz=quiz, data=request.POST if submitted else None, seed=seed
+    )
+    return render(
+        request,
+        "teaching/quiz_preview.html",
+        {"quiz": quiz, "course": quiz.course, "paper": paper, "result": result, "seed": seed},
+    )

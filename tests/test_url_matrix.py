@@ -580,6 +580,12 @@ MATRIX = {
         "POST": course_staff(),
         "private": True,
     },
+    "teaching:quiz_preview": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
     "teaching:quiz_import": {
         "kwargs": _quiz_pk,
         "GET": course_staff(),

@@ -208,6 +208,12 @@ def _aiken_preview(page, site: Site) -> None:
     expect(page.locator("main #preview-heading")).to_be_visible()
 
 
+def _preview_checked(page, site: Site) -> None:
+    with page.expect_navigation():
+        page.locator("main .quiz-actions button").click()
+    expect(page.locator("main #result-heading")).to_be_visible()
+
+
 PAGES = (
     Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
     Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
@@ -322,6 +328,13 @@ PAGES = (
         "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
     ),
     Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
+    Page("teach-quiz-preview", TRAINER, lambda s: _teach_url("quiz_preview", s.quiz.pk)),
+    Page(
+        "teach-quiz-preview-checked",
+        TRAINER,
+        lambda s: _teach_url("quiz_preview", s.quiz.pk),
+        then=_preview_checked,
+    ),
     Page("teach-quiz-edit", TRAINER, lambda s: _teach_url("quiz_edit", s.quiz.pk)),
     Page("teach-quiz-new", TRAINER, lambda s: _teach_url("quiz_create", s.course.pk)),
     Page(

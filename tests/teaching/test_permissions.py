@@ -44,6 +44,7 @@ def authoring_requests(course):
         ("teaching:quiz_create", course.pk, {"title": "Injected", "pass_mark": "50"}),
         ("teaching:quiz_edit", quiz.pk, {"title": "Hacked", "pass_mark": "0"}),
         ("teaching:quiz_import", quiz.pk, {"action": "import", "text": aiken}),
+        ("teaching:quiz_preview", quiz.pk, {}),
         (
             "teaching:question_create",
             quiz.pk,
