@@ -2,6 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.permissions import is_administrator
+from accounts.roles import Role
+from accounts.selectors import users_with_role
 from courses.models import Attachment, Course, Lesson, Module
 from lms.boundary import validate_multiline_text, validate_plain_text
 from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Quiz
@@ -262,3 +266,34 @@ class DuplicateCourseForm(forms.Form):
         required=False,
         help_text=_("Leave empty to make one from the title."),
     )
+
+
+class TrainersForm(forms.Form):
+    """Who teaches the course: people with the trainer role (and anyone teaching it now)."""
+
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Trainers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Trainers see every learner's progress and attempts in the course."),
+    )
+
+    def __init__(self, *args, course: Course, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        field = self.fields["trainers"]
+        field.queryset = (
+            (users_with_role(Role.TRAINER) | course.trainers.all())
+            .distinct()
+            .order_by("full_name", "email")
+        )
+        field.label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.initial.setdefault("trainers", list(course.trainers.all()))
+
+    def clean_trainers(self):
+        trainers = self.cleaned_data["trainers"]
+        if not is_administrator(self.actor) and self.actor not in trainers:
+            raise ValidationError(
+                _("You cannot remove yourself; ask another trainer or an administrator.")
+            )
+        return trainers

@@ -11,6 +11,7 @@ urlpatterns = [
     path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
     path("courses/<int:pk>/publish/", views.course_publish, name="course_publish"),
     path("courses/<int:pk>/archive/", views.course_archive, name="course_archive"),
+    path("courses/<int:pk>/trainers/", views.course_trainers, name="course_trainers"),
     path("courses/<int:pk>/duplicate/", views.course_duplicate, name="course_duplicate"),
     path("courses/<int:pk>/modules/new/", views.module_create, name="module_create"),
     path("modules/<int:pk>/edit/", views.module_edit, name="module_edit"),

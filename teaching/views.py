@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import is_trainer
 from courses import authoring
+from courses import services as course_services
 from courses.models import Course, CourseStatus, Lesson, Module
 from courses.text import render_markdown
 from lms import boundary
@@ -34,6 +35,7 @@ from .forms import (
     ModuleForm,
     QuestionForm,
     QuizForm,
+    TrainersForm,
     add_service_errors,
 )
 
@@ -69,6 +71,13 @@ def _lesson_or_404(request, pk: int) -> Lesson:
     return lesson
 
 
+def _posted(request, *, files: bool = False):
+    """The submitted data of a POST, even an empty one (so it shows its field errors)."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
 def _outline_url(course_id: int, anchor: str = "") -> str:
     url = reverse("teaching:course", args=[course_id])
     return f"{url}#{anchor}" if anchor else url
@@ -86,7 +95,7 @@ def home(request):
 @require_http_methods(GET_POST)
 def course_create(request):
     _require_workspace(request.user)
-    form = CourseForm(request.POST or None)
+    form = CourseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         trainers = [request.user] if is_trainer(request.user) else []
         try:
@@ -123,7 +132,7 @@ def course_detail(request, pk):
 def course_edit(request, pk):
     course = _course_or_404(request, pk)
     # The form works on its own copy: the service compares the stored values with the new ones.
-    form = CourseForm(request.POST or None, instance=Course.objects.get(pk=course.pk))
+    form = CourseForm(_posted(request), instance=Course.objects.get(pk=course.pk))
     if request.method == "POST" and form.is_valid():
         try:
             changed = authoring.course_update(
@@ -172,7 +181,7 @@ def course_archive(request, pk):
 @require_http_methods(GET_POST)
 def module_create(request, pk):
     course = _course_or_404(request, pk)
-    form = ModuleForm(request.POST or None)
+    form = ModuleForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             module = authoring.module_create(
@@ -192,7 +201,7 @@ def module_create(request, pk):
 @require_http_methods(GET_POST)
 def module_edit(request, pk):
     module = _module_or_404(request, pk)
-    form = ModuleForm(request.POST or None, instance=Module.objects.get(pk=module.pk))
+    form = ModuleForm(_posted(request), instance=Module.objects.get(pk=module.pk))
     if request.method == "POST" and form.is_valid():
         try:
             authoring.module_update(module=module, title=form.cleaned_data["title"])
@@ -257,7 +266,7 @@ def lesson_edit(request, pk):
 
 def _lesson_form(request, *, module: Module, lesson: Lesson | None):
     instance = Lesson.objects.get(pk=lesson.pk) if lesson else Lesson(module=module)
-    form = LessonForm(request.POST or None, instance=instance)
+    form = LessonForm(_posted(request), instance=instance)
     preview_html = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -340,7 +349,7 @@ def _question_or_404(request, pk: int) -> Question:
 @require_http_methods(GET_POST)
 def quiz_create(request, pk):
     course = _course_or_404(request, pk)
-    form = QuizForm(request.POST or None, course=course)
+    form = QuizForm(_posted(request), course=course)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         title = data.pop("title")
@@ -372,7 +381,7 @@ def quiz_detail(request, pk):
 @require_http_methods(GET_POST)
 def quiz_edit(request, pk):
     quiz = _quiz_or_404(request, pk)
-    form = QuizForm(request.POST or None, instance=Quiz.objects.get(pk=quiz.pk), course=quiz.course)
+    form = QuizForm(_posted(request), instance=Quiz.objects.get(pk=quiz.pk), course=quiz.course)
     if request.method == "POST" and form.is_valid():
         try:
             quiz_authoring.quiz_update(quiz=quiz, data=form.cleaned_data)
@@ -389,7 +398,7 @@ def quiz_edit(request, pk):
 def _question_form(request, *, quiz: Quiz, question: Question | None):
     choices = list(question.choices.order_by("position", "pk")) if question else []
     instance = Question.objects.get(pk=question.pk) if question else Question(quiz=quiz)
-    form = QuestionForm(request.POST or None, instance=instance, choices=choices)
+    form = QuestionForm(_posted(request), instance=instance, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             saved = quiz_authoring.question_save(
@@ -459,7 +468,7 @@ def quiz_import(request, pk):
     """Aiken import: a preview lists what will be added and every block that failed and why;
     importing adds the readable questions, all in one transaction."""
     quiz = _quiz_or_404(request, pk)
-    form = AikenImportForm(request.POST or None, request.FILES or None)
+    form = AikenImportForm(_posted(request), _posted(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -500,7 +509,7 @@ def quiz_import(request, pk):
 @require_http_methods(GET_POST)
 def attachment_create(request, pk):
     lesson = _lesson_or_404(request, pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(_posted(request), _posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             authoring.attachment_create(
@@ -543,7 +552,7 @@ def attachment_delete(request, pk):
 def course_duplicate(request, pk):
     course = _course_or_404(request, pk)
     form = DuplicateCourseForm(
-        request.POST or None,
+        _posted(request),
         initial={"title": _("%(title)s (copy)") % {"title": course.title}},
     )
     if request.method == "POST" and form.is_valid():
@@ -579,3 +588,17 @@ def quiz_preview(request, pk):
         "teaching/quiz_preview.html",
         {"quiz": quiz, "course": quiz.course, "paper": paper, "result": result, "seed": seed},
     )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def course_trainers(request, pk):
+    course = _course_or_404(request, pk)
+    form = TrainersForm(_posted(request), course=course, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        course_services.course_set_trainers(
+            course=course, trainers=form.cleaned_data["trainers"], actor=request.user
+        )
+        messages.success(request, _("The trainers were saved."))
+        return redirect("teaching:course", pk=course.pk)
+    return render(request, "teaching/course_trainers.html", {"form": form, "course": course})

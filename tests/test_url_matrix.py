@@ -493,6 +493,13 @@ MATRIX = {
         "POST": course_staff(to("teaching:course")),
         "private": True,
     },
+    "teaching:course_trainers": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        # An empty form names no trainer: a field error.
+        "POST": course_staff(),
+        "private": True,
+    },
     "teaching:course_duplicate": {
         "kwargs": _course_pk,
         "GET": course_staff(),

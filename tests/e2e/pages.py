@@ -313,6 +313,7 @@ PAGES = (
     Page("teach-course-new", TRAINER, lambda s: _teach_url("course_create")),
     Page("teach-course-new-errors", TRAINER, lambda s: _teach_url("course_create"), then=_bad_slug),
     Page("teach-course-edit", TRAINER, lambda s: _teach_url("course_edit", s.course.pk)),
+    Page("teach-course-trainers", TRAINER, lambda s: _teach_url("course_trainers", s.course.pk)),
     Page("teach-course-duplicate", TRAINER, lambda s: _teach_url("course_duplicate", s.course.pk)),
     Page("teach-course-archive", TRAINER, lambda s: _teach_url("course_archive", s.course.pk)),
     Page("teach-module-new", TRAINER, lambda s: _teach_url("module_create", s.course.pk)),

@@ -17,7 +17,7 @@ from tests.teaching.conftest import privileged
 pytestmark = pytest.mark.django_db
 
 
-def authoring_requests(course):
+def authoring_requests(course, visitor_pk=0):
     module = course.modules.order_by("position").first()
     lesson = module.lessons.order_by("position").first()
     quiz = QuizFactory(course=course)
@@ -32,6 +32,7 @@ def authoring_requests(course):
         ),
         ("teaching:course_publish", course.pk, {}),
         ("teaching:course_duplicate", course.pk, {"title": "Stolen copy"}),
+        ("teaching:course_trainers", course.pk, {"trainers": [visitor_pk]}),
         ("teaching:course_archive", course.pk, {}),
         ("teaching:module_create", course.pk, {"title": "Injected"}),
         ("teaching:module_edit", module.pk, {"title": "Hacked"}),
@@ -66,6 +67,7 @@ def snapshot(course):
         Course.objects.filter(pk=course.pk).values_list("title", "status").get(),
         list(Module.objects.filter(course=course).values_list("pk", "title", "position")),
         list(Lesson.objects.filter(course=course).values_list("pk", "title", "position")),
+        sorted(course.trainers.values_list("pk", flat=True)),
         list(Quiz.objects.filter(course=course).values_list("pk", "title", "pass_mark")),
         list(Question.objects.filter(quiz__course=course).values_list("pk", "text", "position")),
     )
@@ -85,7 +87,7 @@ def test_outsiders_get_404_on_every_authoring_url_and_change_nothing(client, who
     if who == "former_trainer":
         course.trainers.add(visitor)
     client.force_login(visitor)
-    requests = authoring_requests(course)
+    requests = authoring_requests(course, visitor.pk)
     before = snapshot(course)
 
     for url, data in requests:
