@@ -7,6 +7,7 @@ from accounts.permissions import is_administrator
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from courses.models import Attachment, Course, Lesson, Module
+from lms import boundary
 from lms.boundary import validate_multiline_text, validate_plain_text
 from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Quiz
 
@@ -268,10 +269,23 @@ class DuplicateCourseForm(forms.Form):
     )
 
 
+class _TrainerChoiceField(forms.ModelMultipleChoiceField):
+    """Trainers by id, each read with ``boundary.parse_id``, so an id past the key range is a
+    field error, not a database overflow."""
+
+    def _check_values(self, value):
+        ids = [boundary.parse_id(raw) if isinstance(raw, str) else None for raw in value]
+        if None in ids:
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": ""}
+            )
+        return super()._check_values([str(pk) for pk in ids])
+
+
 class TrainersForm(forms.Form):
     """Who teaches the course: people with the trainer role (and anyone teaching it now)."""
 
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = _TrainerChoiceField(
         label=_("Trainers"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
