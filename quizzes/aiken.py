@@ -31,6 +31,10 @@ class AikenQuestion:
     text: str
     choices: tuple[tuple[str, bool], ...]
 
+    def as_fields(self) -> dict:
+        """The keyword arguments of ``quizzes.authoring.question_create``."""
+        return {"kind": "single", "text": self.text, "choices": list(self.choices)}
+
 
 @dataclass(frozen=True)
 class AikenProblem:

@@ -276,15 +276,13 @@ def question_delete(*, question: Question, actor: User | None) -> None:
 
 
 def questions_import(
-    *, quiz: Quiz, questions: Sequence[tuple[str, Sequence[tuple[str, bool]]]], actor: User | None
+    *, quiz: Quiz, questions: Sequence[Mapping[str, Any]], actor: User | None
 ) -> list[Question]:
-    """Add single-choice questions, each as (text, [(choice text, correct), ...]), at the end
-    of the quiz: all of them or, when one is refused, none. Audited as one import."""
+    """Add questions, each given as the keyword arguments of ``question_create`` (kind, text,
+    choices, points, ...), at the end of the quiz: all of them or, when one is refused, none.
+    Audited as one import."""
     with transaction.atomic():
-        created = [
-            question_create(quiz=quiz, kind=QuestionKind.SINGLE, text=text, choices=choices)
-            for text, choices in questions
-        ]
+        created = [question_create(quiz=quiz, **dict(fields)) for fields in questions]
         if created:
             audit_record(
                 actor=actor,

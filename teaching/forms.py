@@ -215,14 +215,20 @@ class QuestionForm(forms.ModelForm):
         ]
 
 
-class AikenImportForm(forms.Form):
+class QuestionImportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("aiken", _("Aiken (single-choice questions)")), ("csv", _("CSV (every kind)"))],
+        initial="aiken",
+        required=False,
+    )
     file = forms.FileField(
-        label=_("Aiken file"),
+        label=_("File"),
         required=False,
         help_text=_("A UTF-8 text file; or paste the questions below."),
     )
     text = forms.CharField(
-        label=_("Questions in Aiken format"),
+        label=_("Questions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=1_000_000,

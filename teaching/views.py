@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,17 +24,18 @@ from courses.text import render_markdown
 from lms import boundary
 from quizzes import authoring as quiz_authoring
 from quizzes.aiken import parse_aiken
+from quizzes.csv_import import parse_csv, true_false_labels
 from quizzes.models import Question, Quiz
 
 from . import permissions, preview, selectors, services
 from .forms import (
-    AikenImportForm,
     AttachmentForm,
     CourseForm,
     DuplicateCourseForm,
     LessonForm,
     ModuleForm,
     QuestionForm,
+    QuestionImportForm,
     QuizForm,
     TrainersForm,
     add_service_errors,
@@ -465,21 +467,27 @@ def question_move(request, pk):
 @login_required
 @require_http_methods(GET_POST)
 def quiz_import(request, pk):
-    """Aiken import: a preview lists what will be added and every block that failed and why;
-    importing adds the readable questions, all in one transaction."""
+    """Aiken or CSV import: a preview lists what will be added and every block or row that
+    failed and why; importing adds the readable questions, all in one transaction."""
     quiz = _quiz_or_404(request, pk)
-    form = AikenImportForm(_posted(request), _posted(request, files=True))
+    form = QuestionImportForm(_posted(request), _posted(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = parse_aiken(form.cleaned_data["text"])
+            if form.cleaned_data["format"] == "csv":
+                # True-or-false choices are course content: written in the course's language.
+                with translation.override(quiz.course.language):
+                    labels = true_false_labels()
+                result = parse_csv(form.cleaned_data["text"], labels=labels)
+            else:
+                result = parse_aiken(form.cleaned_data["text"])
         except ValueError as error:
             form.add_error("text", str(error))
         else:
             if request.POST.get("action") == "import" and result.questions:
                 created = quiz_authoring.questions_import(
                     quiz=quiz,
-                    questions=[(q.text, q.choices) for q in result.questions],
+                    questions=[q.as_fields() for q in result.questions],
                     actor=request.user,
                 )
                 messages.success(
@@ -501,6 +509,7 @@ def quiz_import(request, pk):
             "quiz": quiz,
             "result": result,
             "text": form.cleaned_data.get("text", "") if result else "",
+            "format": form.cleaned_data.get("format", "aiken") if result else "aiken",
         },
     )
 

@@ -212,7 +212,7 @@ def _pages(w: World):
         ("trainer", "post", "teaching:quiz_create", (w.course.pk,), QUIZ_FIELDS),
         ("trainer", "post", "teaching:question_create", (w.quiz.pk,), QUESTION_FIELDS),
         ("trainer", "post", "teaching:question_edit", (w.question_ids[0],), QUESTION_FIELDS),
-        ("trainer", "post", "teaching:quiz_import", (w.quiz.pk,), ["action", "text"]),
+        ("trainer", "post", "teaching:quiz_import", (w.quiz.pk,), ["action", "text", "format"]),
         (
             "trainer",
             "post",

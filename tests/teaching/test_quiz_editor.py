@@ -284,3 +284,58 @@ def test_aiken_import_refuses_files_it_cannot_read(trainer_client, course, uploa
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not quiz.questions.exists()
+
+
+CSV = (
+    "kind,question,choices,answer,points\n"
+    "multiple,Which are electronic?,Advanced|Qualified|Paper,1|2,2\n"
+    "numeric,How many days?,,30,\n"
+    "essay,Write about it.,,,\n"
+)
+
+
+def test_csv_import_previews_then_imports_every_kind(trainer_client, course):
+    quiz = QuizFactory(course=course)
+    url = reverse("teaching:quiz_import", args=[quiz.pk])
+
+    preview = trainer_client.post(url, {"format": "csv", "action": "preview", "text": CSV})
+    assert len(preview.context["result"].questions) == 2
+    [problem] = preview.context["result"].problems
+    assert problem.line == 4 and "Unknown kind" in problem.reason
+
+    trainer_client.post(url, {"format": "csv", "action": "import", "text": CSV})
+
+    multiple, numeric = quiz.questions.order_by("position")
+    assert multiple.kind == QuestionKind.MULTIPLE and multiple.points == Decimal(2)
+    assert multiple.choices.filter(is_correct=True).count() == 2
+    assert numeric.numeric_answer == Decimal(30)
+
+
+def test_a_csv_with_broken_quoting_or_too_many_rows_is_a_field_error(trainer_client, course):
+    quiz = QuizFactory(course=course)
+    url = reverse("teaching:quiz_import", args=[quiz.pk])
+    huge = "kind,question,choices,answer\n" + "single,Q?,A|B,1\n" * 50_000
+
+    for text in ('kind,question\nsingle,"broken\nnumeric,"x"y\n', huge):
+        response = trainer_client.post(url, {"format": "csv", "action": "import", "text": text})
+        assert response.status_code == 200
+        assert "text" in response.context["form"].errors
+
+    assert not quiz.questions.exists()
+
+
+def test_true_or_false_choices_from_csv_are_in_the_courses_language(trainer_client, course):
+    course.language = "sr"
+    course.save()
+    quiz = QuizFactory(course=course)
+    text = "kind,question,answer\ntrue_false,Печат времена доказује време.,true\n"
+
+    trainer_client.post(
+        reverse("teaching:quiz_import", args=[quiz.pk]),
+        {"format": "csv", "action": "import", "text": text},
+    )
+
+    assert list(quiz.questions.get().choices.values_list("text", "is_correct")) == [
+        ("Тачно", True),
+        ("Нетачно", False),
+    ]
