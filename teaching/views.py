@@ -611,3 +611,44 @@ def course_trainers(request, pk):
         messages.success(request, _("The trainers were saved."))
         return redirect("teaching:course", pk=course.pk)
     return render(request, "teaching/course_trainers.html", {"form": form, "course": course})
+
+
+def _order(request) -> list[int] | None:
+    """The ids posted as "order" (comma-separated), or None when any is not an id."""
+    raw = request.POST.get("order", "")
+    ids = [boundary.parse_id(part) for part in raw.split(",")] if raw else []
+    return None if not ids or None in ids else ids
+
+
+@login_required
+@require_POST
+def module_order(request, pk):
+    """The order of the course's modules after a drag and drop (the move buttons are the
+    keyboard and no-script way to the same result)."""
+    course = _course_or_404(request, pk)
+    order = _order(request)
+    try:
+        if order is None:
+            raise authoring.AuthoringError(
+                _("The list of modules is out of date; reload the page.")
+            )
+        authoring.module_reorder(course=course, module_ids=order)
+    except authoring.AuthoringError as error:
+        messages.error(request, str(error))
+    return redirect("teaching:course", pk=course.pk)
+
+
+@login_required
+@require_POST
+def lesson_order(request, pk):
+    module = _module_or_404(request, pk)
+    order = _order(request)
+    try:
+        if order is None:
+            raise authoring.AuthoringError(
+                _("The list of lessons is out of date; reload the page.")
+            )
+        authoring.lesson_reorder(module=module, lesson_ids=order)
+    except authoring.AuthoringError as error:
+        messages.error(request, str(error))
+    return redirect(_outline_url(module.course_id, f"module-{module.pk}"))

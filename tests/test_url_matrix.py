@@ -532,6 +532,22 @@ MATRIX = {
         "post": lambda w: {"direction": "down"},
         "private": True,
     },
+    "teaching:module_order": {
+        "kwargs": _course_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"order": ",".join(str(m.pk) for m in w.course.modules.all()[::-1])},
+        "private": True,
+    },
+    "teaching:lesson_order": {
+        "kwargs": _module_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {
+            "order": ",".join(str(x.pk) for x in w.lesson.module.lessons.all()[::-1])
+        },
+        "private": True,
+    },
     "teaching:lesson_create": {
         "kwargs": _module_pk,
         "GET": course_staff(),

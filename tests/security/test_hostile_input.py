@@ -206,6 +206,8 @@ def _pages(w: World):
         ("trainer", "post", "teaching:course_trainers", (w.course.pk,), ["trainers"]),
         ("trainer", "post", "teaching:module_create", (w.course.pk,), ["title"]),
         ("trainer", "post", "teaching:module_move", (w.lesson.module_id,), ["direction"]),
+        ("trainer", "post", "teaching:module_order", (w.course.pk,), ["order"]),
+        ("trainer", "post", "teaching:lesson_order", (w.lesson.module_id,), ["order"]),
         ("trainer", "post", "teaching:lesson_create", (w.lesson.module_id,), LESSON_FIELDS),
         ("trainer", "post", "teaching:lesson_edit", (w.lesson.pk,), LESSON_FIELDS),
         ("trainer", "post", "teaching:attachment_create", (w.lesson.pk,), ["title", "file"]),
@@ -277,7 +279,7 @@ QUESTION_FIELDS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 47
+PAGE_COUNT = 49
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)

@@ -23,6 +23,8 @@ def authoring_requests(course, visitor_pk=0):
     quiz = QuizFactory(course=course)
     question = choice_question(quiz)
     choice_question(quiz)
+    module_order = ",".join(str(pk) for pk in course.modules.values_list("pk", flat=True)[::-1])
+    lesson_order = ",".join(str(pk) for pk in module.lessons.values_list("pk", flat=True)[::-1])
     aiken = "Q?\nA. Yes\nB. No\nANSWER: A\n"
     posts = [
         (
@@ -37,6 +39,8 @@ def authoring_requests(course, visitor_pk=0):
         ("teaching:module_create", course.pk, {"title": "Injected"}),
         ("teaching:module_edit", module.pk, {"title": "Hacked"}),
         ("teaching:module_move", module.pk, {"direction": "down"}),
+        ("teaching:module_order", course.pk, {"order": module_order}),
+        ("teaching:lesson_order", module.pk, {"order": lesson_order}),
         ("teaching:module_delete", module.pk, {}),
         ("teaching:lesson_create", module.pk, {"title": "Injected", "estimated_minutes": "1"}),
         ("teaching:lesson_edit", lesson.pk, {"title": "Hacked", "estimated_minutes": "1"}),
@@ -92,7 +96,7 @@ def test_outsiders_get_404_on_every_authoring_url_and_change_nothing(client, who
 
     for url, data in requests:
         assert client.post(url, data).status_code == 404, url
-        if not url.endswith("/move/"):
+        if not url.endswith(("/move/", "/order/")):
             assert client.get(url).status_code == 404, url
     assert client.get(reverse("teaching:course", args=[course.pk])).status_code == 404
 
