@@ -9,3 +9,10 @@ class TeachingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teaching"
     verbose_name = _("Teaching")
+
+    def ready(self):
+        from jobs.registry import register_job_runner
+
+        from . import regrade
+
+        register_job_runner(regrade.REGRADE_KIND, regrade.run_regrade, queue="default")

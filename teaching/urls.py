@@ -28,6 +28,7 @@ urlpatterns = [
     path("courses/<int:pk>/quizzes/new/", views.quiz_create, name="quiz_create"),
     path("quizzes/<int:pk>/", views.quiz_detail, name="quiz"),
     path("quizzes/<int:pk>/edit/", views.quiz_edit, name="quiz_edit"),
+    path("quizzes/<int:pk>/regrade/", views.quiz_regrade, name="quiz_regrade"),
     path("quizzes/<int:pk>/preview/", views.quiz_preview, name="quiz_preview"),
     path("quizzes/<int:pk>/import/", views.quiz_import, name="quiz_import"),
     path("quizzes/<int:pk>/questions/new/", views.question_create, name="question_create"),

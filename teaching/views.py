@@ -27,7 +27,7 @@ from quizzes.aiken import parse_aiken
 from quizzes.csv_import import parse_csv, true_false_labels
 from quizzes.models import Question, Quiz
 
-from . import permissions, preview, selectors, services
+from . import permissions, preview, regrade, selectors, services
 from .forms import (
     AttachmentForm,
     CourseForm,
@@ -652,3 +652,19 @@ def lesson_order(request, pk):
     except authoring.AuthoringError as error:
         messages.error(request, str(error))
     return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def quiz_regrade(request, pk):
+    """A confirmation that says how many attempts a regrade touches, then a background job."""
+    quiz = _quiz_or_404(request, pk)
+    if request.method == "POST":
+        job = regrade.quiz_request_regrade(quiz=quiz, requester=request.user)
+        messages.success(request, _("The regrade has started."))
+        return redirect("jobs:detail", public_id=job.public_id)
+    return render(
+        request,
+        "teaching/quiz_regrade.html",
+        {"quiz": quiz, "course": quiz.course, "scope": regrade.regrade_scope(quiz=quiz)},
+    )

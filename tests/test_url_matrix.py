@@ -603,6 +603,12 @@ MATRIX = {
         "POST": course_staff(),
         "private": True,
     },
+    "teaching:quiz_regrade": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("jobs:detail")),
+        "private": True,
+    },
     "teaching:quiz_preview": {
         "kwargs": _quiz_pk,
         "GET": course_staff(),

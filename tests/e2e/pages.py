@@ -336,6 +336,7 @@ PAGES = (
         lambda s: _teach_url("quiz_preview", s.quiz.pk),
         then=_preview_checked,
     ),
+    Page("teach-quiz-regrade", TRAINER, lambda s: _teach_url("quiz_regrade", s.quiz.pk)),
     Page("teach-quiz-edit", TRAINER, lambda s: _teach_url("quiz_edit", s.quiz.pk)),
     Page("teach-quiz-new", TRAINER, lambda s: _teach_url("quiz_create", s.course.pk)),
     Page(

@@ -50,6 +50,7 @@ def authoring_requests(course, visitor_pk=0):
         ("teaching:quiz_edit", quiz.pk, {"title": "Hacked", "pass_mark": "0"}),
         ("teaching:quiz_import", quiz.pk, {"action": "import", "text": aiken}),
         ("teaching:quiz_preview", quiz.pk, {}),
+        ("teaching:quiz_regrade", quiz.pk, {}),
         (
             "teaching:question_create",
             quiz.pk,
