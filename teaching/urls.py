@@ -7,6 +7,7 @@ app_name = "teaching"
 urlpatterns = [
     path("", views.home, name="home"),
     path("courses/new/", views.course_create, name="course_create"),
+    path("preview/markdown/", views.markdown_preview, name="markdown_preview"),
     path("courses/<int:pk>/", views.course_detail, name="course"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
     path("courses/<int:pk>/publish/", views.course_publish, name="course_publish"),

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -668,3 +668,15 @@ def quiz_regrade(request, pk):
         "teaching/quiz_regrade.html",
         {"quiz": quiz, "course": quiz.course, "scope": regrade.regrade_scope(quiz=quiz)},
     )
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The lesson body as learners will see it, for the live preview beside the editor: the
+    same Markdown rendering and sanitiser. Nothing is saved."""
+    _require_workspace(request.user)
+    body = request.POST.get("body", "")
+    if boundary.text_problem(body, multiline=True, max_length=200_000):
+        return HttpResponse(status=400)
+    return HttpResponse(render_markdown(body), content_type="text/html; charset=utf-8")

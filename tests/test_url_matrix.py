@@ -469,6 +469,12 @@ MATRIX = {
         # An empty form comes back with its field errors.
         "POST": signed_in(404, trainer=200, other_trainer=200, admin=200),
     },
+    "teaching:markdown_preview": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(405),
+        "POST": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        "post": lambda w: {"body": "**Preview**"},
+    },
     "teaching:course": {
         "kwargs": _course_pk,
         "GET": course_staff(),

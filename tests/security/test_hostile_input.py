@@ -201,6 +201,7 @@ def _pages(w: World):
         ("trainer", "get", "reports:completion", (), REPORT_FILTERS),
         # The trainer's workspace (teaching/): every authoring form.
         ("trainer", "post", "teaching:course_create", (), COURSE_FIELDS),
+        ("trainer", "post", "teaching:markdown_preview", (), ["body"]),
         ("trainer", "post", "teaching:course_edit", (w.course.pk,), COURSE_FIELDS),
         ("trainer", "post", "teaching:course_duplicate", (w.course.pk,), ["title", "slug"]),
         ("trainer", "post", "teaching:course_trainers", (w.course.pk,), ["trainers"]),
@@ -279,7 +280,7 @@ QUESTION_FIELDS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 49
+PAGE_COUNT = 50
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)

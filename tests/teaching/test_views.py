@@ -268,3 +268,22 @@ def test_a_lesson_with_progress_is_not_deleted_and_the_reason_is_shown(trainer_c
     )
     assert Module.objects.filter(pk=lesson.module_id).exists()
     assert "cannot be deleted" in response.text
+
+
+def test_the_live_preview_renders_through_the_sanitiser(trainer_client):
+    response = trainer_client.post(
+        reverse("teaching:markdown_preview"),
+        {"body": "**Јасно** <script>alert(1)</script><iframe src=javascript:alert(1)>"},
+    )
+
+    assert response.status_code == 200
+    assert "<strong>Јасно</strong>" in response.text
+    assert "script" not in response.text and "iframe" not in response.text
+    bad = trainer_client.post(reverse("teaching:markdown_preview"), {"body": "a\x00b"})
+    assert bad.status_code == 400
+
+
+def test_the_live_preview_is_for_the_workspace_only(learner_client):
+    response = learner_client.post(reverse("teaching:markdown_preview"), {"body": "**x**"})
+
+    assert response.status_code == 404

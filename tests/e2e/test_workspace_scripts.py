@@ -1,5 +1,5 @@
-"""Reordering in the workspace: drag and drop with the mouse, and the Move buttons from the
-keyboard, both land in the database through the services."""
+"""The workspace's scripts: drag and drop with the mouse and the Move buttons from the
+keyboard, both landing in the database through the services; and the live lesson preview."""
 
 import pytest
 from playwright.sync_api import expect
@@ -61,3 +61,16 @@ def test_the_move_buttons_work_from_the_keyboard(trainer_page):
 
     expect(page.locator("ol.modules > li").first).to_have_attribute("id", f"module-{second.pk}")
     assert list(course.modules.values_list("pk", flat=True))[:2] == [second.pk, first.pk]
+
+
+def test_the_lesson_preview_follows_the_typing(trainer_page):
+    page, course = trainer_page
+    lesson = course.modules.order_by("position").first().lessons.order_by("position").first()
+    page.goto(f"/teach/lessons/{lesson.pk}/edit/")
+
+    page.locator("main textarea[name=body]").fill("## Увод\n\n**Важно** <script>x()</script>")
+
+    preview = page.locator("#live-preview")
+    expect(preview.locator("h2")).to_have_text("Увод")
+    expect(preview.locator("strong")).to_have_text("Важно")
+    expect(preview.locator("script")).to_have_count(0)
