@@ -218,7 +218,11 @@ class QuestionForm(forms.ModelForm):
 class QuestionImportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("aiken", _("Aiken (single-choice questions)")), ("csv", _("CSV (every kind)"))],
+        choices=[
+            ("aiken", _("Aiken (single-choice questions)")),
+            ("gift", _("GIFT (Moodle)")),
+            ("csv", _("CSV (every kind)")),
+        ],
         initial="aiken",
         required=False,
     )

@@ -25,6 +25,7 @@ from lms import boundary
 from quizzes import authoring as quiz_authoring
 from quizzes.aiken import parse_aiken
 from quizzes.csv_import import parse_csv, true_false_labels
+from quizzes.gift import parse_gift
 from quizzes.models import Question, Quiz
 
 from . import permissions, preview, regrade, selectors, services
@@ -467,18 +468,22 @@ def question_move(request, pk):
 @login_required
 @require_http_methods(GET_POST)
 def quiz_import(request, pk):
-    """Aiken or CSV import: a preview lists what will be added and every block or row that
+    """Aiken, GIFT or CSV import: a preview lists what will be added and every block or row that
     failed and why; importing adds the readable questions, all in one transaction."""
     quiz = _quiz_or_404(request, pk)
     form = QuestionImportForm(_posted(request), _posted(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data["format"] == "csv":
+            chosen = form.cleaned_data["format"]
+            if chosen in {"csv", "gift"}:
                 # True-or-false choices are course content: written in the course's language.
                 with translation.override(quiz.course.language):
                     labels = true_false_labels()
+            if chosen == "csv":
                 result = parse_csv(form.cleaned_data["text"], labels=labels)
+            elif chosen == "gift":
+                result = parse_gift(form.cleaned_data["text"], labels=labels)
             else:
                 result = parse_aiken(form.cleaned_data["text"])
         except ValueError as error:

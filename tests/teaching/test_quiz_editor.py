@@ -339,3 +339,27 @@ def test_true_or_false_choices_from_csv_are_in_the_courses_language(trainer_clie
         ("Тачно", True),
         ("Нетачно", False),
     ]
+
+
+GIFT = """::One:: Који потпис важи као својеручни? {~Напредни =Квалификовани ~Скенирани}
+
+Match these. {=a -> 1 =b -> 2}
+
+How many days? {#30:2}
+"""
+
+
+def test_gift_import_previews_then_imports(trainer_client, course):
+    quiz = QuizFactory(course=course)
+    url = reverse("teaching:quiz_import", args=[quiz.pk])
+
+    preview = trainer_client.post(url, {"format": "gift", "action": "preview", "text": GIFT})
+    assert len(preview.context["result"].questions) == 2
+    [problem] = preview.context["result"].problems
+    assert problem.line == 3 and "Matching" in problem.reason
+
+    trainer_client.post(url, {"format": "gift", "action": "import", "text": GIFT})
+
+    single, numeric = quiz.questions.order_by("position")
+    assert single.choices.get(is_correct=True).text == "Квалификовани"
+    assert (numeric.numeric_answer, numeric.numeric_tolerance) == (Decimal(30), Decimal(2))
