@@ -6,6 +6,8 @@ from accounts.models import User
 from accounts.permissions import is_administrator
 from accounts.roles import Role
 from accounts.selectors import users_with_role
+from certificates import services as certificate_services
+from certificates.models import CertificateTemplate
 from courses.models import Attachment, Course, Lesson, Module
 from lms import boundary
 from lms.boundary import validate_multiline_text, validate_plain_text
@@ -37,8 +39,19 @@ class CourseForm(forms.ModelForm):
             "description": _("Markdown: headings, lists, links and tables."),
         }
 
+    certificate_template = forms.ModelChoiceField(
+        label=_("Certificate template"),
+        queryset=CertificateTemplate.objects.order_by("name"),
+        empty_label=_("The default template"),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            chosen = certificate_services.template_for_course(self.instance.pk)
+            if chosen is not None and not chosen.is_default:
+                self.initial.setdefault("certificate_template", chosen.pk)
         self.fields["slug"].required = self.instance.pk is not None
         self.fields["title"].validators.append(validate_plain_text)
         self.fields["summary"].validators.append(validate_plain_text)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import is_trainer
+from certificates import services as certificate_services
 from courses import authoring
 from courses import services as course_services
 from courses.models import Course, CourseStatus, Lesson, Module
@@ -101,10 +103,16 @@ def course_create(request):
     form = CourseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         trainers = [request.user] if is_trainer(request.user) else []
+        data = dict(form.cleaned_data)
+        template = data.pop("certificate_template")
         try:
-            course = authoring.course_create(
-                actor=request.user, trainers=trainers, **form.cleaned_data
-            )
+            # One submission, one transaction: the course and its certificate template.
+            with transaction.atomic():
+                course = authoring.course_create(actor=request.user, trainers=trainers, **data)
+                if template is not None:
+                    certificate_services.course_set_certificate_template(
+                        course=course, template=template, actor=request.user
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -137,10 +145,16 @@ def course_edit(request, pk):
     # The form works on its own copy: the service compares the stored values with the new ones.
     form = CourseForm(_posted(request), instance=Course.objects.get(pk=course.pk))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        template = data.pop("certificate_template")
         try:
-            changed = authoring.course_update(
-                course=course, actor=request.user, data=form.cleaned_data
-            )
+            with transaction.atomic():
+                changed = authoring.course_update(course=course, actor=request.user, data=data)
+                if "certificate_template" in form.changed_data:
+                    certificate_services.course_set_certificate_template(
+                        course=course, template=template, actor=request.user
+                    )
+                    changed.append("certificate_template")
         except ValidationError as error:
             add_service_errors(form, error)
         else:

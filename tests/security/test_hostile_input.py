@@ -251,6 +251,7 @@ COURSE_FIELDS = [
     "estimated_hours",
     "self_enrollment",
     "validity_months",
+    "certificate_template",
 ]
 LESSON_FIELDS = ["title", "body", "video_url", "estimated_minutes", "required", "preview"]
 QUIZ_FIELDS = [

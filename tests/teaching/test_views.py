@@ -287,3 +287,40 @@ def test_the_live_preview_is_for_the_workspace_only(learner_client):
     response = learner_client.post(reverse("teaching:markdown_preview"), {"body": "**x**"})
 
     assert response.status_code == 404
+
+
+def test_the_certificate_template_is_chosen_on_the_course_form(trainer_client, trainer):
+    from certificates import services as certificate_services
+    from certificates.models import CertificateTemplate
+
+    template = CertificateTemplate.objects.create(name="Ministry", is_default=False)
+
+    trainer_client.post(
+        reverse("teaching:course_create"), course_data(certificate_template=template.pk)
+    )
+    course = Course.objects.get(title="Електронска управа")
+    assert certificate_services.template_for_course(course.pk) == template
+    page = trainer_client.get(reverse("teaching:course_edit", args=[course.pk]))
+    assert page.context["form"]["certificate_template"].value() == template.pk
+
+    trainer_client.post(
+        reverse("teaching:course_edit", args=[course.pk]),
+        course_data(slug=course.slug, certificate_template=""),
+    )
+    assert certificate_services.template_for_course(course.pk) != template
+    assert AuditEvent.objects.filter(action="certificate.template_choose").count() == 2
+
+
+def test_a_failed_course_save_leaves_the_template_unchosen(trainer_client, trainer):
+    from certificates.models import CertificateTemplate, CourseCertificateSettings
+
+    template = CertificateTemplate.objects.create(name="Ministry", is_default=False)
+    CourseFactory(slug="taken")
+
+    response = trainer_client.post(
+        reverse("teaching:course_create"),
+        course_data(slug="taken", certificate_template=template.pk),
+    )
+
+    assert "slug" in response.context["form"].errors
+    assert not CourseCertificateSettings.objects.exists()
