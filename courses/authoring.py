@@ -26,7 +26,17 @@ from accounts.models import User
 from audit.services import audit_record
 
 from . import services
-from .models import Attachment, Category, Course, CourseStatus, Lesson, LessonProgress, Module
+from .models import (
+    Attachment,
+    Category,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+)
 from .text import search_form
 
 
@@ -186,6 +196,13 @@ def _moved(ids: list[int], pk: int, step: int) -> list[int] | None:
     return ids
 
 
+def _recheck_completions(*, course_id: int) -> None:
+    """Re-check the course's completions after commit, when it has anyone to complete (a
+    course being built, or seeded, has no active enrolments and needs no task per lesson)."""
+    if Enrollment.objects.filter(course_id=course_id, status=EnrollmentStatus.ACTIVE).exists():
+        services.course_schedule_completion_check(course_id=course_id)
+
+
 def _delete_files_on_commit(attachments) -> None:
     """Remove the stored files of attachments deleted with their lesson, once the deletion is
     committed (a rolled-back deletion keeps them)."""
@@ -274,7 +291,7 @@ def module_delete(*, module: Module, actor: User | None) -> None:
             Module, list(course.modules.order_by("position", "pk").values_list("pk", flat=True))
         )
         if had_required:
-            services.course_schedule_completion_check(course_id=course.pk)
+            _recheck_completions(course_id=course.pk)
 
 
 def lesson_create(
@@ -303,7 +320,7 @@ def lesson_create(
         lesson.full_clean()
         lesson.save()
         if required:
-            services.course_schedule_completion_check(course_id=module.course_id)
+            _recheck_completions(course_id=module.course_id)
     return lesson
 
 
@@ -317,7 +334,7 @@ def lesson_update(*, lesson: Lesson, data: Mapping[str, Any]) -> list[str]:
     with transaction.atomic():
         lesson.save(update_fields=changed)
         if "required" in changed:
-            services.course_schedule_completion_check(course_id=lesson.course_id)
+            _recheck_completions(course_id=lesson.course_id)
     return changed
 
 
@@ -382,7 +399,7 @@ def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
             ),
         )
         if was_required:
-            services.course_schedule_completion_check(course_id=course_id)
+            _recheck_completions(course_id=course_id)
 
 
 def attachment_create(*, lesson: Lesson, title: str, file: File) -> Attachment:

@@ -196,6 +196,11 @@ def test_a_new_required_lesson_schedules_the_completion_check(
     trainer, django_capture_on_commit_callbacks
 ):
     course = course_with_lessons(trainers=[trainer])
+    with django_capture_on_commit_callbacks() as callbacks:
+        authoring.lesson_create(module=course.modules.first(), title="Nobody yet", required=True)
+    # Nobody is enrolled: nothing to re-check.
+    assert callbacks == []
+    EnrollmentFactory(course=course)
 
     with django_capture_on_commit_callbacks() as callbacks:
         authoring.lesson_create(module=course.modules.first(), title="Extra", required=True)
