@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 
-from . import services
+from . import authoring, services
 from .models import Attachment, Category, Course, CourseStatus, Enrollment, Lesson, Module
 
 
@@ -16,10 +16,62 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ServiceDeletesMixin:
+    """Deletions go through the authoring services, one object at a time. An object in a
+    learner's record is listed as protected on the delete page, with the reason, and a POST
+    shows the same refusal again; the bulk "delete selected" action, which would bypass the
+    services, is not offered."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def ensure_deletable(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
+            try:
+                self.ensure_deletable(obj)
+            except authoring.AuthoringError as error:
+                protected.append(f"{obj}: {error}")
+        return deleted, counts, perms_needed, protected
+
+
+def save_inline_through(request, formset, *, create, update, delete) -> None:
+    """Save an inline formset through services: ``create(form)`` for new rows, ``update(obj,
+    form)`` for changed ones, ``delete(obj)`` for rows marked for deletion. A refused deletion
+    becomes an error message and the row stays. Fills in what the admin's change message
+    reads (new, changed and deleted objects), as ``formset.save()`` would."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.has_changed() or not hasattr(form, "cleaned_data"):
+            continue
+        obj = form.instance
+        if form.cleaned_data.get("DELETE"):
+            if obj.pk is None:
+                continue
+            try:
+                delete(obj)
+            except authoring.AuthoringError as error:
+                messages.error(request, f"{obj}: {error}")
+            else:
+                formset.deleted_objects.append(obj)
+        elif obj.pk is None:
+            formset.new_objects.append(create(form))
+        else:
+            update(obj, form)
+            formset.changed_objects.append((obj, form.changed_data))
+
+
 class ModuleInline(admin.TabularInline):
     model = Module
     extra = 0
     fields = ["position", "title"]
+    readonly_fields = ["position"]
     show_change_link = True
 
 
@@ -43,6 +95,7 @@ class CourseAdmin(admin.ModelAdmin):
         "language",
         "estimated_hours",
         "self_enrollment",
+        "validity_months",
         "due_soon_days",
         "inactivity_days",
         "trainers",
@@ -65,16 +118,31 @@ class CourseAdmin(admin.ModelAdmin):
             )
         return form
 
+    def has_delete_permission(self, request, obj=None):
+        # Enrolments protect a course with learners; an unused draft may still go. Archive is
+        # the way out for a course people learned from.
+        if obj is not None and obj.enrollments.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        # A status chosen in the form goes through the service, which audits it.
-        status = obj.status
+        # Settings through the authoring services; a status chosen in the form through
+        # course_set_status, which sets published_at and audits the change.
+        status = form.cleaned_data.get("status", obj.status)
+        data = {
+            name: form.cleaned_data[name]
+            for name in authoring.COURSE_FIELDS
+            if name in form.cleaned_data
+        }
         if change:
-            obj.status = form.initial.get("status", status)
+            current = Course.objects.get(pk=obj.pk)
+            authoring.course_update(course=current, actor=request.user, data=data)
         else:
-            obj.status = CourseStatus.DRAFT
-        super().save_model(request, obj, form, change)
-        if status != obj.status:
-            services.course_set_status(course=obj, status=status, actor=request.user)
+            current = authoring.course_create(actor=request.user, **data)
+            obj.pk = current.pk
+        if status != current.status:
+            services.course_set_status(course=current, status=status, actor=request.user)
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         # Trainers are set through the service, which audits the change.
@@ -84,6 +152,20 @@ class CourseAdmin(admin.ModelAdmin):
             services.course_set_trainers(
                 course=form.instance, trainers=trainers, actor=request.user
             )
+
+    def save_formset(self, request, form, formset, change):
+        course = form.instance
+        save_inline_through(
+            request,
+            formset,
+            create=lambda f: authoring.module_create(
+                course=course, title=f.cleaned_data["title"], actor=request.user
+            ),
+            update=lambda obj, f: authoring.module_update(
+                module=Module.objects.get(pk=obj.pk), title=f.cleaned_data["title"]
+            ),
+            delete=lambda obj: authoring.module_delete(module=obj, actor=request.user),
+        )
 
     def _set_status(self, request, queryset, status):
         for course in queryset:
@@ -112,20 +194,61 @@ class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 0
     fields = ["position", "title", "required", "estimated_minutes"]
+    readonly_fields = ["position"]
     show_change_link = True
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["title", "course", "position"]
     list_filter = ["course"]
     list_select_related = ["course"]
     search_fields = ["title", "course__title"]
     inlines = [LessonInline]
+    fields = ["course", "title", "position"]
+    readonly_fields = ["position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A module stays in its course; positions change with the workspace's move buttons.
+        return ["course", "position"] if obj is not None else ["position"]
+
+    def ensure_deletable(self, obj):
+        authoring.module_ensure_deletable(module=obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            authoring.module_update(
+                module=Module.objects.get(pk=obj.pk), title=form.cleaned_data["title"]
+            )
+        else:
+            created = authoring.module_create(
+                course=form.cleaned_data["course"],
+                title=form.cleaned_data["title"],
+                actor=request.user,
+            )
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        authoring.module_delete(module=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        services.course_schedule_completion_check(course_id=form.instance.course_id)
+        module = form.instance
+        lesson_fields = ("title", "required", "estimated_minutes")
+        save_inline_through(
+            request,
+            formset,
+            create=lambda f: authoring.lesson_create(
+                module=module,
+                actor=request.user,
+                **{name: f.cleaned_data[name] for name in lesson_fields},
+            ),
+            update=lambda obj, f: authoring.lesson_update(
+                lesson=Lesson.objects.get(pk=obj.pk),
+                data={name: f.cleaned_data[name] for name in lesson_fields},
+            ),
+            delete=lambda obj: authoring.lesson_delete(lesson=obj, actor=request.user),
+        )
 
 
 class AttachmentInline(admin.TabularInline):
@@ -135,7 +258,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["title", "module", "course", "position", "required"]
     list_filter = ["course", "required"]
     list_select_related = ["module", "course"]
@@ -143,15 +266,46 @@ class LessonAdmin(admin.ModelAdmin):
     fields = ["module", "position", "title", "body", "video_url", "estimated_minutes", "required"]
     inlines = [AttachmentInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A lesson stays in its module; positions change with the workspace's move buttons.
+        return ["module", "position"] if obj is not None else ["position"]
+
+    def ensure_deletable(self, obj):
+        authoring.lesson_ensure_deletable(lesson=obj)
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "required" in form.changed_data or not change:
-            services.course_schedule_completion_check(course_id=obj.course_id)
+        data = {
+            name: form.cleaned_data[name]
+            for name in authoring.LESSON_FIELDS
+            if name in form.cleaned_data
+        }
+        if change:
+            authoring.lesson_update(lesson=Lesson.objects.get(pk=obj.pk), data=data)
+        else:
+            created = authoring.lesson_create(
+                module=form.cleaned_data["module"], actor=request.user, **data
+            )
+            obj.pk = created.pk
+        obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        course_id = obj.course_id
-        super().delete_model(request, obj)
-        services.course_schedule_completion_check(course_id=course_id)
+        authoring.lesson_delete(lesson=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        lesson = form.instance
+        save_inline_through(
+            request,
+            formset,
+            create=lambda f: authoring.attachment_create(
+                lesson=lesson, title=f.cleaned_data["title"], file=f.cleaned_data["file"]
+            ),
+            update=lambda obj, f: authoring.attachment_update(
+                attachment=Attachment.objects.get(pk=obj.pk),
+                title=f.cleaned_data["title"],
+                file=f.cleaned_data["file"] if "file" in f.changed_data else None,
+            ),
+            delete=lambda obj: authoring.attachment_delete(attachment=obj),
+        )
 
 
 @admin.register(Enrollment)

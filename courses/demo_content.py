@@ -2,7 +2,7 @@
 role, twenty learners with names in every script the LMS supports, courses and enrolments.
 The courses' quizzes are in ``quizzes/demo_content.py``.
 
-Plain data only; ``courses/management/commands/seed_demo.py`` decides how it is written. Every
+Plain data only; ``demo/management/commands/seed_demo.py`` decides how it is written. Every
 row has a natural key here (unit code, e-mail, category slug, course slug, and the position of a
 module or lesson in its list) so that the command can find what an earlier run created.
 """

@@ -1,5 +1,6 @@
 """Checks on lesson content supplied by trainers: video links and attachments."""
 
+import zipfile
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
@@ -63,6 +64,72 @@ def validate_attachment(upload) -> None:
             % {"ext": extension or "?", "allowed": ", ".join(allowed)},
             code="file_type",
         )
+    if not _content_matches(extension, upload):
+        raise ValidationError(
+            _("The file's content is not a “%(ext)s” file; it cannot be attached.")
+            % {"ext": extension},
+            code="file_content",
+        )
+
+
+# What a file of each allowed type starts with. A type missing here (added to
+# LMS_ATTACHMENT_EXTENSIONS by a deployment) is checked by its extension only.
+_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+}
+# Office Open XML and OpenDocument files are ZIP archives with a known first member.
+_ZIP_MEMBER = {
+    "docx": "[Content_Types].xml",
+    "xlsx": "[Content_Types].xml",
+    "pptx": "[Content_Types].xml",
+    "odt": "mimetype",
+    "ods": "mimetype",
+    "odp": "mimetype",
+}
+_TEXT_TYPES = frozenset({"txt", "csv"})
+_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+
+
+def _head(upload, size: int = 65536) -> bytes:
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(0)
+    return head if isinstance(head, bytes) else head.encode()
+
+
+def _content_matches(extension: str, upload) -> bool:
+    """Whether the file's bytes agree with its extension, so that a page or a script renamed
+    to .png or .txt is refused (browsers may sniff content despite the declared type)."""
+    head = _head(upload)
+    if extension in _SIGNATURES:
+        return head.startswith(_SIGNATURES[extension])
+    if extension in _ZIP_MEMBER:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            upload.seek(0)
+            with zipfile.ZipFile(upload) as archive:
+                return _ZIP_MEMBER[extension] in archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        finally:
+            upload.seek(0)
+    if extension in _TEXT_TYPES:
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            if error.start < len(head) - 3:
+                return False
+        lowered = head.lstrip().lower()
+        return not any(marker in lowered[:2048] for marker in _MARKUP)
+    return True
 
 
 def parse_day_list(value: str) -> list[int]:

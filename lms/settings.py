@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "reports",
+    "teaching",
+    # Above every app: seeds demo data through their services.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.unread_notifications",
                 "reports.context_processors.reports_link",
+                "teaching.context_processors.teaching_link",
             ],
         },
     },
@@ -338,6 +342,8 @@ LMS_VIDEO_HOSTS = env_list(
     "LMS_VIDEO_HOSTS",
     ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 )
+# Hosts lesson images may be loaded from (https only); empty means images from this site only.
+LMS_LESSON_IMAGE_HOSTS = [host.lower() for host in env_list("LMS_LESSON_IMAGE_HOSTS", [])]
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
 
 # Certificates: verification look-ups a minute from one address.
@@ -364,7 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         # allauth shows the TOTP set-up QR code as a data: image.
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *(f"https://{host}" for host in LMS_LESSON_IMAGE_HOSTS)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -28,6 +28,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("jobs/", include("jobs.urls")),
     path("reports/", include("reports.urls")),
+    path("teach/", include("teaching.urls")),
     # Short, so the QR code printed on a certificate stays small.
     path("v/<str:code>/", certificate_views.verify, name="verify"),
     path("notifications/", include("notifications.urls")),

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from courses.admin import ServiceDeletesMixin, save_inline_through
+
+from . import authoring
 from .models import Attempt, Choice, Question, Quiz
 
 
@@ -8,11 +11,12 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     fields = ["position", "kind", "text", "points"]
+    readonly_fields = ["position"]
     show_change_link = True
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["title", "course", "module", "pass_mark", "attempt_limit", "time_limit_minutes"]
     list_filter = ["course", "required_for_completion"]
     list_select_related = ["course", "module"]
@@ -39,15 +43,59 @@ class QuizAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A quiz stays in its course: its attempts belong to that course's enrolments.
+        return ["course"] if obj is not None else []
+
+    def ensure_deletable(self, obj):
+        authoring.quiz_ensure_deletable(quiz=obj)
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in authoring.QUIZ_FIELDS
+            if name in form.cleaned_data
+        }
+        if change:
+            authoring.quiz_update(quiz=Quiz.objects.get(pk=obj.pk), data=data)
+        else:
+            title = data.pop("title")
+            module = data.pop("module", None)
+            created = authoring.quiz_create(
+                course=form.cleaned_data["course"], title=title, module=module, **data
+            )
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        authoring.quiz_delete(quiz=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        quiz = form.instance
+        question_fields = ("kind", "text", "points")
+        save_inline_through(
+            request,
+            formset,
+            create=lambda f: authoring.question_create(
+                quiz=quiz, **{name: f.cleaned_data[name] for name in question_fields}
+            ),
+            update=lambda obj, f: authoring.question_update(
+                question=Question.objects.get(pk=obj.pk),
+                data={name: f.cleaned_data[name] for name in question_fields},
+            ),
+            delete=lambda obj: authoring.question_delete(question=obj, actor=request.user),
+        )
+
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
     extra = 2
     fields = ["position", "text", "is_correct"]
+    readonly_fields = ["position"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["__str__", "quiz", "kind", "points"]
     list_filter = ["kind", "quiz__course"]
     list_select_related = ["quiz"]
@@ -65,6 +113,55 @@ class QuestionAdmin(admin.ModelAdmin):
         "numeric_answer",
         "numeric_tolerance",
     ]
+    readonly_fields = ["position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["quiz", "position"] if obj is not None else ["position"]
+
+    def ensure_deletable(self, obj):
+        authoring.question_ensure_deletable(question=obj)
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in authoring.QUESTION_FIELDS
+            if name in form.cleaned_data
+        }
+        try:
+            if change:
+                authoring.question_update(question=Question.objects.get(pk=obj.pk), data=data)
+            else:
+                created = authoring.question_create(quiz=form.cleaned_data["quiz"], **data)
+                obj.pk = created.pk
+        except authoring.AuthoringError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            if obj.pk is None:
+                raise
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        authoring.question_delete(question=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        question = form.instance
+        save_inline_through(
+            request,
+            formset,
+            create=lambda f: authoring.choice_create(
+                question=question,
+                text=f.cleaned_data["text"],
+                is_correct=f.cleaned_data["is_correct"],
+            ),
+            update=lambda obj, f: authoring.choice_update(
+                choice=Choice.objects.get(pk=obj.pk),
+                text=f.cleaned_data["text"],
+                is_correct=f.cleaned_data["is_correct"],
+            ),
+            delete=lambda obj: authoring.choice_delete(choice=obj),
+        )
+        problem = authoring.question_choice_problem(question=question)
+        if problem:
+            self.message_user(request, problem, messages.WARNING)
 
 
 @admin.register(Attempt)

@@ -2,7 +2,7 @@
 and a final exam for "E-government services for citizens", between them using every kind of
 question, each question written to the lessons of ``courses/demo_content.py``.
 
-Plain data only; ``courses/management/commands/seed_demo.py`` decides how it is written. A quiz
+Plain data only; ``demo/management/commands/seed_demo.py`` decides how it is written. A quiz
 is found again by its course and title, a module by its position (counted from 1) in the course,
 and a question or choice by its position in its list.
 """

@@ -73,6 +73,7 @@ PROJECT_PACKAGES = (
     "certificates",
     "notifications",
     "reports",
+    "teaching",
 )
 THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
 
@@ -159,6 +160,26 @@ def _certificate(w):
 
 def _job(w):
     return {"public_id": w.job.public_id}
+
+
+def _course_pk(w):
+    return {"pk": w.course.pk}
+
+
+def _module_pk(w):
+    return {"pk": w.lesson.module_id}
+
+
+def _lesson_pk(w):
+    return {"pk": w.lesson.pk}
+
+
+def _quiz_pk(w):
+    return {"pk": w.done_quiz.pk}
+
+
+def _question_pk(w):
+    return {"pk": w.open_quiz.questions.order_by("pk").first().pk}
 
 
 MATRIX = {
@@ -441,6 +462,204 @@ MATRIX = {
         "kwargs": lambda w: {"token": w.unsubscribe_token},
         "GET": answers(200),
         "POST": answers(200),
+    },
+    # The trainer's workspace: trainers (their own courses) and administrators; everybody else
+    # gets 404, crafted POSTs included. Each request is rolled back, so deleting and moving
+    # here leave the world as it was.
+    "teaching:home": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        "POST": signed_in(405),
+    },
+    "teaching:course_create": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        # An empty form comes back with its field errors.
+        "POST": signed_in(404, trainer=200, other_trainer=200, admin=200),
+    },
+    "teaching:markdown_preview": {
+        "kwargs": _no_kwargs,
+        "GET": signed_in(405),
+        "POST": signed_in(404, trainer=200, other_trainer=200, admin=200),
+        "post": lambda w: {"body": "**Preview**"},
+    },
+    "teaching:course": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:course_edit": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:course_publish": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:course_archive": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:course_trainers": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        # An empty form names no trainer: a field error.
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:course_duplicate": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        # An empty form comes back with its field errors.
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:module_create": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:module_edit": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:module_delete": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:module_move": {
+        "kwargs": _module_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
+    },
+    "teaching:module_order": {
+        "kwargs": _course_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"order": ",".join(str(m.pk) for m in w.course.modules.all()[::-1])},
+        "private": True,
+    },
+    "teaching:lesson_order": {
+        "kwargs": _module_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {
+            "order": ",".join(str(x.pk) for x in w.lesson.module.lessons.all()[::-1])
+        },
+        "private": True,
+    },
+    "teaching:lesson_create": {
+        "kwargs": _module_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:lesson_edit": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:lesson_delete": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:lesson_move": {
+        "kwargs": _lesson_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
+    },
+    "teaching:attachment_create": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:attachment_delete": {
+        "kwargs": lambda w: {"pk": w.attachment.pk},
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:lesson_edit")),
+        "private": True,
+    },
+    "teaching:quiz_create": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:quiz": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:quiz_edit": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:quiz_regrade": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("jobs:detail")),
+        "private": True,
+    },
+    "teaching:quiz_preview": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:quiz_import": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "post": lambda w: {"action": "import", "text": "Q?\nA. Yes\nB. No\nANSWER: A\n"},
+        "private": True,
+    },
+    "teaching:question_create": {
+        "kwargs": _quiz_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:question_edit": {
+        "kwargs": _question_pk,
+        "GET": course_staff(),
+        "POST": course_staff(),
+        "private": True,
+    },
+    "teaching:question_delete": {
+        "kwargs": _question_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "private": True,
+    },
+    "teaching:question_move": {
+        "kwargs": _question_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:quiz")),
+        "post": lambda w: {"direction": "down"},
+        "private": True,
     },
 }
 

@@ -103,3 +103,79 @@ def test_render_markdown_keeps_ordinary_links():
 
 def test_render_markdown_of_nothing_is_empty():
     assert render_markdown("") == ""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<iframe src="javascript:alert(1)"></iframe>',
+        "<iframe src=javascript:alert(1)>",
+        '<object data="x.swf"></object>',
+        '<embed src="x.swf">',
+        '<form action="https://evil.example/"><input name="p"></form>',
+        "<style>body{display:none}</style>",
+        '<svg onload="alert(1)"><circle r="1"/></svg>',
+        "<math><mi>x</mi></math>",
+    ],
+)
+def test_sanitiser_drops_elements_outside_the_allow_list(source):
+    html = render_markdown(f"Before\n\n{source}\n\nAfter")
+
+    for tag in ("<iframe", "<object", "<embed", "<form", "<input", "<style", "<svg", "<math"):
+        assert tag not in html
+    assert "javascript" not in html.lower()
+    assert "display:none" not in html
+    assert "Before" in html and "After" in html
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["http://example.gov.rs/", "data:text/html,<b>x</b>", "ftp://example.gov.rs/", "vbscript:x"],
+)
+def test_links_keep_only_https_and_mailto_schemes(href):
+    html = render_markdown(f'<a href="{href}">link</a>')
+
+    assert "href" not in html
+    assert "link" in html
+
+
+def test_mailto_and_relative_links_are_kept():
+    html = render_markdown("[Write](mailto:obuka@example.gov.rs) and [next](/courses/)")
+
+    assert 'href="mailto:obuka@example.gov.rs"' in html
+    assert 'href="/courses/"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_style_class_and_unknown_attributes_are_dropped():
+    html = render_markdown(
+        '<p style="position:fixed" class="x" id="main" data-x="1" lang="sr">Hi</p>'
+    )
+
+    assert html == '<p lang="sr">Hi</p>'
+
+
+def test_remote_images_lose_their_address_unless_their_host_is_listed(settings):
+    settings.LMS_LESSON_IMAGE_HOSTS = []
+    source = "![Chart](https://img.example.gov.rs/chart.png) ![Local](/static/chart.png)"
+
+    html = render_markdown(source)
+
+    assert "img.example.gov.rs" not in html
+    assert 'src="/static/chart.png"' in html
+
+    settings.LMS_LESSON_IMAGE_HOSTS = ["img.example.gov.rs"]
+    html = render_markdown(source)
+
+    assert 'src="https://img.example.gov.rs/chart.png"' in html
+    # An http address on a listed host is still refused.
+    assert "src=" not in render_markdown("![x](http://img.example.gov.rs/chart.png)")
+
+
+def test_footnote_anchors_survive_but_other_ids_do_not():
+    html = render_markdown('Text[^1]\n\n[^1]: A note.\n\n<h2 id="main">Heading</h2>')
+
+    assert 'id="fnref:1"' in html
+    assert 'id="fn:1"' in html
+    assert 'href="#fn:1"' in html
+    assert 'id="main"' not in html

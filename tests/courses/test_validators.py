@@ -73,7 +73,9 @@ def test_validate_attachment_refuses_a_file_over_the_limit(settings):
 def test_validate_attachment_accepts_a_file_exactly_at_the_limit(settings):
     settings.LMS_ATTACHMENT_MAX_BYTES = 100
 
-    assert validate_attachment(SimpleUploadedFile("notes.pdf", b"x" * 100)) is None
+    content = b"%PDF-1.7 " + b"x" * 91
+
+    assert validate_attachment(SimpleUploadedFile("notes.pdf", content)) is None
 
 
 @pytest.mark.parametrize(
@@ -90,3 +92,49 @@ def test_validate_attachment_refuses_a_type_that_is_not_allowed(name):
 @pytest.mark.parametrize("name", ["notes.pdf", "NOTES.PDF", "Упутство за рад.pdf", "안내.pdf"])
 def test_validate_attachment_accepts_a_pdf(name):
     assert validate_attachment(SimpleUploadedFile(name, b"%PDF-1.7 content")) is None
+
+
+def _zip(member: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, "x")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.png", b"<html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"GIF89a not a jpeg"),
+        ("guide.pdf", b"<!DOCTYPE html><p>hi"),
+        ("notes.txt", b"  <html><body onload=alert(1)>"),
+        ("notes.txt", b"\x00\x01binary"),
+        ("table.csv", "Име,Презиме".encode("cp1251")),
+        ("letter.docx", b"PK\x03\x04 not really a zip"),
+        ("letter.docx", _zip("word/document.xml")),
+        ("sheet.ods", _zip("content.xml")),
+    ],
+)
+def test_validate_attachment_checks_the_content_not_only_the_name(name, content):
+    with pytest.raises(ValidationError) as error:
+        validate_attachment(SimpleUploadedFile(name, content))
+
+    assert error.value.code == "file_content"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n...."),
+        ("photo.JPEG", b"\xff\xd8\xff\xe0...."),
+        ("notes.txt", "Напомене за полазнике\n".encode()),
+        ("table.csv", "\ufeffИме,Презиме\r\nАна,Анић\r\n".encode()),
+        ("letter.docx", _zip("[Content_Types].xml")),
+        ("sheet.ods", _zip("mimetype")),
+    ],
+)
+def test_validate_attachment_accepts_files_whose_content_matches(name, content):
+    assert validate_attachment(SimpleUploadedFile(name, content)) is None

@@ -175,6 +175,45 @@ def _report_job_url(site: Site, *, done: bool) -> str:
     return reverse("jobs:detail", args=[job.public_id])
 
 
+def _teach_url(name: str, *args) -> str:
+    return reverse(f"teaching:{name}", args=args)
+
+
+def _bad_slug(page, site: Site) -> None:
+    """A new course whose address is not a slug: one field error, at the slug."""
+    page.locator("main [name=title]").fill("Нови курс")
+    page.locator("main [name=language]").select_option("sr")
+    _submit(page, {"slug": "not a slug!"})
+
+
+def _lesson_preview(page, site: Site) -> None:
+    with page.expect_navigation():
+        page.locator("main button[name=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
+def _bad_question(page, site: Site) -> None:
+    """A numeric question without its value: one field error, at the value."""
+    page.locator("main [name=kind]").select_option("numeric")
+    _submit(page, {"text": "Колико?", "numeric_answer": ""})
+
+
+def _aiken_preview(page, site: Site) -> None:
+    page.locator("main [name=text]").fill(
+        "Који потпис је квалификован?\nA. Напредни\nB. Квалификовани\nANSWER: B\n\n"
+        "No answer line\nA. Yes\nB. No\n"
+    )
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
+def _preview_checked(page, site: Site) -> None:
+    with page.expect_navigation():
+        page.locator("main .quiz-actions button").click()
+    expect(page.locator("main #result-heading")).to_be_visible()
+
+
 PAGES = (
     Page("catalogue", VISITOR, lambda s: reverse("courses:catalogue")),
     Page("catalogue-search", VISITOR, lambda s: reverse("courses:catalogue") + "?q=security"),
@@ -269,6 +308,55 @@ PAGES = (
         lambda s: reverse("certificates:course", args=[s.certificate.enrollment.course.slug]),
     ),
     Page("job", TRAINER, lambda s: reverse("jobs:detail", args=[s.job.public_id])),
+    Page("teach-home", TRAINER, lambda s: _teach_url("home")),
+    Page("teach-course", TRAINER, lambda s: _teach_url("course", s.course.pk)),
+    Page("teach-course-new", TRAINER, lambda s: _teach_url("course_create")),
+    Page("teach-course-new-errors", TRAINER, lambda s: _teach_url("course_create"), then=_bad_slug),
+    Page("teach-course-edit", TRAINER, lambda s: _teach_url("course_edit", s.course.pk)),
+    Page("teach-course-trainers", TRAINER, lambda s: _teach_url("course_trainers", s.course.pk)),
+    Page("teach-course-duplicate", TRAINER, lambda s: _teach_url("course_duplicate", s.course.pk)),
+    Page("teach-course-archive", TRAINER, lambda s: _teach_url("course_archive", s.course.pk)),
+    Page("teach-module-new", TRAINER, lambda s: _teach_url("module_create", s.course.pk)),
+    Page("teach-lesson-edit", TRAINER, lambda s: _teach_url("lesson_edit", s.lessons[0].pk)),
+    Page(
+        "teach-lesson-preview",
+        TRAINER,
+        lambda s: _teach_url("lesson_edit", s.lessons[0].pk),
+        then=_lesson_preview,
+    ),
+    Page("teach-lesson-delete", TRAINER, lambda s: _teach_url("lesson_delete", s.lessons[1].pk)),
+    Page(
+        "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
+    ),
+    Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
+    Page("teach-quiz-preview", TRAINER, lambda s: _teach_url("quiz_preview", s.quiz.pk)),
+    Page(
+        "teach-quiz-preview-checked",
+        TRAINER,
+        lambda s: _teach_url("quiz_preview", s.quiz.pk),
+        then=_preview_checked,
+    ),
+    Page("teach-quiz-regrade", TRAINER, lambda s: _teach_url("quiz_regrade", s.quiz.pk)),
+    Page("teach-quiz-edit", TRAINER, lambda s: _teach_url("quiz_edit", s.quiz.pk)),
+    Page("teach-quiz-new", TRAINER, lambda s: _teach_url("quiz_create", s.course.pk)),
+    Page(
+        "teach-question-edit",
+        TRAINER,
+        lambda s: _teach_url("question_edit", s.quiz.questions.order_by("position")[0].pk),
+    ),
+    Page(
+        "teach-question-new-errors",
+        TRAINER,
+        lambda s: _teach_url("question_create", s.quiz.pk),
+        then=_bad_question,
+    ),
+    Page("teach-quiz-import", TRAINER, lambda s: _teach_url("quiz_import", s.quiz.pk)),
+    Page(
+        "teach-quiz-import-preview",
+        TRAINER,
+        lambda s: _teach_url("quiz_import", s.quiz.pk),
+        then=_aiken_preview,
+    ),
     Page(
         "error-405",
         LEARNER,

@@ -95,6 +95,7 @@ class World:
     finished: object
     enrollment: object
     question_fields: list[str] = field(default_factory=list)
+    question_ids: list[int] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -113,7 +114,8 @@ def world(db) -> World:
     finished = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
     quiz_services.attempt_submit(attempt=finished, data=correct_answers(quiz))
     attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
-    fields = [f"q-{pk}" for pk in Question.objects.filter(quiz=quiz).values_list("pk", flat=True)]
+    question_ids = list(Question.objects.filter(quiz=quiz).values_list("pk", flat=True))
+    fields = [f"q-{pk}" for pk in question_ids]
     return World(
         learner=learner,
         trainer=trainer,
@@ -126,6 +128,7 @@ def world(db) -> World:
         finished=finished,
         enrollment=enrollment,
         question_fields=fields,
+        question_ids=question_ids,
     )
 
 
@@ -207,6 +210,30 @@ def _pages(w: World):
         ("hr", "get", "reports:person", (w.learner.pk,), []),
         ("trainer", "get", "reports:completion", (), REPORT_FILTERS),
         ("admin", "post", "admin:courses_enrollment_add", (), ["course", "due_date", "people"]),
+        # The trainer's workspace (teaching/): every authoring form.
+        ("trainer", "post", "teaching:course_create", (), COURSE_FIELDS),
+        ("trainer", "post", "teaching:markdown_preview", (), ["body"]),
+        ("trainer", "post", "teaching:course_edit", (w.course.pk,), COURSE_FIELDS),
+        ("trainer", "post", "teaching:course_duplicate", (w.course.pk,), ["title", "slug"]),
+        ("trainer", "post", "teaching:course_trainers", (w.course.pk,), ["trainers"]),
+        ("trainer", "post", "teaching:module_create", (w.course.pk,), ["title"]),
+        ("trainer", "post", "teaching:module_move", (w.lesson.module_id,), ["direction"]),
+        ("trainer", "post", "teaching:module_order", (w.course.pk,), ["order"]),
+        ("trainer", "post", "teaching:lesson_order", (w.lesson.module_id,), ["order"]),
+        ("trainer", "post", "teaching:lesson_create", (w.lesson.module_id,), LESSON_FIELDS),
+        ("trainer", "post", "teaching:lesson_edit", (w.lesson.pk,), LESSON_FIELDS),
+        ("trainer", "post", "teaching:attachment_create", (w.lesson.pk,), ["title", "file"]),
+        ("trainer", "post", "teaching:quiz_create", (w.course.pk,), QUIZ_FIELDS),
+        ("trainer", "post", "teaching:question_create", (w.quiz.pk,), QUESTION_FIELDS),
+        ("trainer", "post", "teaching:question_edit", (w.question_ids[0],), QUESTION_FIELDS),
+        ("trainer", "post", "teaching:quiz_import", (w.quiz.pk,), ["action", "text", "format"]),
+        (
+            "trainer",
+            "post",
+            "teaching:quiz_preview",
+            (w.quiz.pk,),
+            ["seed", *w.question_fields],
+        ),
     ]
 
 
@@ -225,9 +252,47 @@ REPORT_FILTERS = [
     "desc",
     "page",
 ]
+COURSE_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "category",
+    "language",
+    "estimated_hours",
+    "self_enrollment",
+    "validity_months",
+    "certificate_template",
+]
+LESSON_FIELDS = ["title", "body", "video_url", "estimated_minutes", "required", "preview"]
+QUIZ_FIELDS = [
+    "title",
+    "module",
+    "instructions",
+    "pass_mark",
+    "attempt_limit",
+    "time_limit_minutes",
+    "questions_per_attempt",
+    "grading_policy",
+    "review_policy",
+    "shuffle_choices",
+]
+QUESTION_FIELDS = [
+    "kind",
+    "text",
+    "points",
+    "explanation",
+    "partial_credit",
+    "accepted_answers",
+    "numeric_answer",
+    "numeric_tolerance",
+    "choice_0_text",
+    "choice_0_correct",
+    "choice_1_text",
+]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 34
+PAGE_COUNT = 51
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -309,6 +374,12 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (trainer, "post", "certificates:revoke", [first]),
         (trainer, "get", "certificates:template_preview", [first]),
         (hr, "get", "reports:person", [first]),
+        (trainer, "get", "teaching:course", [first]),
+        (trainer, "get", "teaching:module_edit", [first]),
+        (trainer, "get", "teaching:lesson_edit", [first]),
+        (trainer, "get", "teaching:quiz", [first]),
+        (trainer, "get", "teaching:question_edit", [first]),
+        (trainer, "post", "teaching:attachment_delete", [first]),
     ]:
         _assert_no_server_error(_send(client, method, reverse(name, args=args), {}))
 

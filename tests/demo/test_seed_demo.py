@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from courses.management.commands.seed_demo import DEMO_PASSWORD
 from courses.models import (
     Course,
     CourseStatus,
@@ -25,6 +24,7 @@ from courses.models import (
     EnrollmentStatus,
     Lesson,
 )
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from notifications.kinds import Kind
 from notifications.models import NotificationLog
 from quizzes import grading

@@ -23,26 +23,15 @@ from accounts import services as account_services
 from accounts.models import OrgUnit, User
 from certificates.models import Certificate, CertificateStatus
 from certificates.services import certificate_issue
+from courses import authoring as course_authoring
 from courses import demo_content
-from courses.models import (
-    Category,
-    Course,
-    CourseStatus,
-    Enrollment,
-    EnrollmentSource,
-    Lesson,
-    Module,
-)
-from courses.services import (
-    EnrollmentError,
-    course_set_status,
-    enrollment_create,
-    lesson_complete,
-)
+from courses.models import Category, Course, Enrollment, EnrollmentSource, Lesson, Module
+from courses.services import EnrollmentError, enrollment_create, lesson_complete
 from notifications.models import NotificationLog
 from notifications.services import notifications_sweep
+from quizzes import authoring as quiz_authoring
 from quizzes import demo_content as quiz_content
-from quizzes.models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
+from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Quiz
 from quizzes.services import QuizError, attempt_start, attempt_submit
 
 # Shared by every demo account and printed at the end of each run, which is why the command
@@ -127,8 +116,8 @@ class Command(BaseCommand):
         """Catalogue categories, keyed by slug."""
         categories = {}
         for spec in demo_content.CATEGORIES:
-            category, created = Category.objects.get_or_create(
-                slug=spec.slug, defaults={"name": spec.name}
+            category, created = course_authoring.category_get_or_create(
+                slug=spec.slug, name=spec.name
             )
             categories[spec.slug] = category
             if created:
@@ -149,8 +138,10 @@ class Command(BaseCommand):
     def create_course(
         self, spec: demo_content.DemoCourse, *, category: Category, trainer: User
     ) -> Course:
-        """Build a course with its modules and lessons, then publish it unless it is a draft."""
-        course = Course(
+        """Build a course with its modules and lessons through the authoring services, then
+        publish it unless it is a draft."""
+        course = course_authoring.course_create(
+            actor=None,
             slug=spec.slug,
             title=spec.title,
             summary=spec.summary,
@@ -159,33 +150,24 @@ class Command(BaseCommand):
             language=spec.language,
             estimated_hours=spec.estimated_hours,
             self_enrollment=spec.self_enrollment,
+            trainers=[trainer],
         )
-        # There is no authoring service yet, so the model's own validation stands in for the
-        # form's: SQLite would store a too-long title and no form ever sees a bad video host.
-        course.full_clean()
-        course.save()
-        course.trainers.add(trainer)
         self.created["courses"] += 1
-        for module_position, module_spec in enumerate(spec.modules, start=1):
-            module = Module(course=course, title=module_spec.title, position=module_position)
-            module.full_clean()
-            module.save()
+        for module_spec in spec.modules:
+            module = course_authoring.module_create(course=course, title=module_spec.title)
             self.created["modules"] += 1
-            for lesson_position, lesson_spec in enumerate(module_spec.lessons, start=1):
-                lesson = Lesson(
+            for lesson_spec in module_spec.lessons:
+                course_authoring.lesson_create(
                     module=module,
                     title=lesson_spec.title,
-                    position=lesson_position,
                     body=lesson_spec.body,
                     video_url=lesson_spec.video_url,
                     estimated_minutes=lesson_spec.minutes,
                     required=lesson_spec.required,
                 )
-                lesson.full_clean()
-                lesson.save()
                 self.created["lessons"] += 1
         if spec.published:
-            course_set_status(course=course, status=CourseStatus.PUBLISHED)
+            course_authoring.course_publish(course=course, actor=None)
         return course
 
     def seed_quizzes(self, courses: dict[str, Course]) -> None:
@@ -217,9 +199,9 @@ class Command(BaseCommand):
     def create_quiz(
         self, spec: quiz_content.DemoQuiz, *, course: Course, module: Module | None
     ) -> Quiz:
-        """Build a quiz with its questions and their choices."""
-        # As for lessons, there is no authoring service: the models validate themselves.
-        quiz = Quiz(
+        """Build a quiz with its questions and their choices through the authoring
+        services."""
+        quiz = quiz_authoring.quiz_create(
             course=course,
             module=module,
             title=spec.title,
@@ -235,34 +217,21 @@ class Command(BaseCommand):
             review_policy=spec.review_policy,
             required_for_completion=spec.required_for_completion,
         )
-        quiz.full_clean()
-        quiz.save()
         self.created["quizzes"] += 1
-        for question_position, question_spec in enumerate(spec.questions, start=1):
-            question = Question(
+        for question_spec in spec.questions:
+            quiz_authoring.question_create(
                 quiz=quiz,
                 kind=question_spec.kind,
                 text=question_spec.text,
-                position=question_position,
                 points=question_spec.points,
                 explanation=question_spec.explanation,
                 partial_credit=question_spec.partial_credit,
                 accepted_answers=list(question_spec.accepted_answers),
                 numeric_answer=question_spec.numeric_answer,
                 numeric_tolerance=question_spec.numeric_tolerance,
+                choices=[(choice.text, choice.correct) for choice in question_spec.choices],
             )
-            question.full_clean()
-            question.save()
             self.created["questions"] += 1
-            for choice_position, choice_spec in enumerate(question_spec.choices, start=1):
-                choice = Choice(
-                    question=question,
-                    text=choice_spec.text,
-                    is_correct=choice_spec.correct,
-                    position=choice_position,
-                )
-                choice.full_clean()
-                choice.save()
         return quiz
 
     def seed_enrolments(
