@@ -292,11 +292,12 @@ def attempt_submit(
     keys = answer_keys.quiz_keys(attempt.quiz_id)
     with transaction.atomic():
         enrollment = _lock_open_enrollment(attempt.enrollment_id)
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .get(pk=attempt.pk)
-        )
+        # The quiz row is not locked, so the caller's copy is as current as a join would be.
+        quiz_loaded = Attempt.quiz.is_cached(attempt)
+        locked = Attempt.objects.select_for_update(of=("self",))
+        locked = (locked if quiz_loaded else locked.select_related("quiz")).get(pk=attempt.pk)
+        if quiz_loaded:
+            locked.quiz = attempt.quiz
         locked.enrollment = enrollment
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(_("This attempt has already been submitted."))
