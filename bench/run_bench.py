@@ -830,7 +830,7 @@ def main() -> int:
         print(f"Written {out.relative_to(ROOT)}; server log {log_path.relative_to(ROOT)}")
         missed = [row["name"] for row in rows if row["aim_met"] is False]
         if missed:
-            print(f"Below the aim of {AIM} x minimal: {', '.join(missed)}")
+            print(f"Below their aims (see the last column): {', '.join(missed)}")
             return 2 if options.strict else 0
         return 0
     except (BenchError, psycopg.Error) as exc:
