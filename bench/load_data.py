@@ -48,6 +48,8 @@ from courses.models import (  # noqa: E402
 from courses.text import render_markdown, search_form  # noqa: E402
 
 BENCH_EMAIL = "bench.learner@bench.example"
+HR_EMAIL = "bench.hr@bench.example"
+HR_PEOPLE = 60  # learners in the HR officer's unit: more than the report's 50 a page
 BENCH_PASSWORD = "bench-password-not-secret-42"  # the bench signs in by session, never by form
 SEARCH_WORD = "procurement"  # in the titles of 1 course in 10: the search benchmark's query
 
@@ -314,8 +316,58 @@ def load(args) -> dict:
     return {
         "counts": counts(),
         "seconds": round(time.monotonic() - started, 1),
-        **sign_in_bench_user(),
     }
+
+
+def load_new_pages() -> None:
+    """What the pages of the certificates, reports and notifications issues need: a certificate
+    of the bench learner, issued and rendered by the certificates service; an HR officer (with
+    TOTP, as production requires) of a unit with ``HR_PEOPLE`` learners and their enrolments;
+    30 notifications of the bench learner, 10 unread."""
+    from allauth.mfa.models import Authenticator
+
+    from accounts.services import org_unit_create, user_set_roles
+    from certificates.services import certificate_create_pending, certificate_issue
+    from notifications.kinds import Kind
+    from notifications.models import LogStatus, NotificationLog
+
+    now = timezone.now()
+    bench_user = User.objects.get(email=BENCH_EMAIL)
+    second = Course.objects.filter(status=CourseStatus.PUBLISHED).order_by("slug")[1]
+    with transaction.atomic():
+        done = Enrollment.objects.create(
+            user=bench_user, course=second, status=EnrollmentStatus.COMPLETED, completed_at=now
+        )
+        certificate = certificate_create_pending(enrollment=done)
+    certificate_issue(certificate_id=certificate.pk)
+
+    unit = org_unit_create(name="Bench ministry", code="BENCH")
+    hr = User.objects.create(email=HR_EMAIL, full_name="Bench HR", org_unit=unit)
+    EmailAddress.objects.create(user=hr, email=hr.email, primary=True, verified=True)
+    user_set_roles(user=hr, roles=[Role.HR_OFFICER])
+    Authenticator.objects.create(user=hr, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    people = list(User.objects.filter(email__startswith="learner").order_by("pk")[:HR_PEOPLE])
+    User.objects.filter(pk__in=[p.pk for p in people]).update(org_unit=unit)
+
+    NotificationLog.objects.bulk_create(
+        NotificationLog(
+            recipient=bench_user,
+            kind=Kind.DUE_SOON,
+            object_type="courses.enrollment",
+            object_id=1_000_000 + n,
+            period=f"7d:{n}",
+            context={
+                "course": f"Bench course {n}",
+                "course_slug": second.slug,
+                "due_date": (now + datetime.timedelta(days=7)).date().isoformat(),
+                "days_left": 7,
+            },
+            status=LogStatus.SENT,
+            sent_at=now,
+            read_at=None if n < 10 else now,
+        )
+        for n in range(30)
+    )
 
 
 def counts() -> dict:
@@ -331,28 +383,41 @@ def counts() -> dict:
 
 
 def sign_in_bench_user() -> dict:
-    """A fresh session for the bench learner, and the pages to measure.
+    """Fresh sessions for the bench learner and the HR officer, and the pages to measure.
 
     The lesson is the middle one, in reading order, of the course the learner is enrolled in.
     """
+    from certificates.models import Certificate
+
     user = User.objects.get(email=BENCH_EMAIL)
-    enrollment = Enrollment.objects.select_related("course").get(user=user)
+    enrollment = Enrollment.objects.select_related("course").get(
+        user=user, status=EnrollmentStatus.ACTIVE
+    )
     lessons = list(
         Lesson.objects.filter(course=enrollment.course).order_by("module__position", "position")
     )
     lesson = lessons[len(lessons) // 2]
-    # Sign in as the test client does: django.contrib.auth.login on a new session.
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    certificate = Certificate.objects.filter(enrollment__user=user).order_by("pk").first()
     return {
         "session_cookie_name": settings.SESSION_COOKIE_NAME,
-        "session_key": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "session_key": _session_key(user),
+        "hr_session_key": _session_key(User.objects.get(email=HR_EMAIL)),
+        "certificate_id": certificate.pk,
+        "certificate_code": certificate.code,
+        "certificate_serial": certificate.serial,
         "search_word": SEARCH_WORD,
         "course_slug": enrollment.course.slug,
         "lesson_id": lesson.pk,
         "lesson_title": lesson.title,
         "bench_user": user.email,
     }
+
+
+def _session_key(user: User) -> str:
+    # Sign in as the test client does: django.contrib.auth.login on a new session.
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def main() -> None:
@@ -381,6 +446,8 @@ def main() -> None:
     else:
         with transaction.atomic():
             result = load(args)
+        load_new_pages()
+        result.update(sign_in_bench_user())
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would leave them
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))

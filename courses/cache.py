@@ -56,4 +56,29 @@ def catalogue_state(categories_loader: Callable[[], list]) -> tuple[int, list]:
 def course_cache_key(slug: str) -> str:
     """A course's contents (modules and lesson titles), shared by its lesson pages."""
     digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
-    return f"courses:course:{catalogue_version()}:{digest}"
+    return f"courses:course:{digest}"
+
+
+def lesson_cache_key(lesson_id: int) -> str:
+    """A lesson with its body, module and attachments, as its page shows it."""
+    return f"courses:lesson:{lesson_id}"
+
+
+def catalogue_entries(*keys: str) -> tuple[int, dict]:
+    """The catalogue's version and those of ``keys`` stored for it, in one cache round trip.
+    Entries are kept as (version, value), so one that an older version stored counts as
+    missing."""
+    found = cache.get_many([_VERSION_KEY, *keys])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = catalogue_version()
+    fresh = {}
+    for key in keys:
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            fresh[key] = stored[1]
+    return version, fresh
+
+
+def catalogue_store(key: str, version: int, value) -> None:
+    cache.set(key, (version, value), CATALOGUE_TTL)

@@ -5,7 +5,6 @@ import copy
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .cache import CATALOGUE_TTL, course_cache_key
+from .cache import catalogue_entries, catalogue_store, course_cache_key, lesson_cache_key
 from .completion import counted_lessons_filter
 from .models import (
     Attachment,
@@ -253,14 +252,35 @@ def course_by_slug(*, slug: str, with_quizzes: bool = True) -> Course | None:
     do not list quizzes leave them out and get the course from the shared cache, which any
     change to a course, module or lesson makes stale."""
     if not with_quizzes:
-        key = course_cache_key(slug)
-        course = cache.get(key)
-        if course is None:
-            course = _load_course(slug=slug, with_quizzes=False)
-            if course is not None:
-                cache.set(key, course, CATALOGUE_TTL)
-        return course
+        return course_and_lesson(slug=slug)[0]
     return _load_course(slug=slug, with_quizzes=True)
+
+
+def course_and_lesson(
+    *, slug: str, lesson_id: int | None = None
+) -> tuple[Course | None, Lesson | None]:
+    """The course as ``course_by_slug(with_quizzes=False)`` gives it and, with ``lesson_id``,
+    that lesson of it as ``lesson_in_course`` gives it; both from the shared cache in one round
+    trip, each loaded and stored on a miss."""
+    course_key = course_cache_key(slug)
+    lesson_key = lesson_cache_key(lesson_id) if lesson_id is not None else None
+    version, found = catalogue_entries(course_key, *([lesson_key] if lesson_key else []))
+    course = found.get(course_key)
+    if course is None:
+        course = _load_course(slug=slug, with_quizzes=False)
+        if course is None:
+            return None, None
+        catalogue_store(course_key, version, course)
+    if lesson_key is None:
+        return course, None
+    lesson = found.get(lesson_key)
+    if lesson is None:
+        lesson = _load_lesson(lesson_id)
+        # Stored even when missing (False), so that a wrong id costs no query either.
+        catalogue_store(lesson_key, version, lesson or False)
+    if not lesson or lesson.course_id != course.pk:
+        return course, None
+    return course, lesson
 
 
 def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
@@ -314,10 +334,15 @@ def course_progress(
 
 def lesson_in_course(*, course: Course, lesson_id: int) -> Lesson | None:
     """The lesson with its module and attachments, only if it belongs to ``course``."""
+    lesson = _load_lesson(lesson_id)
+    return lesson if lesson is not None and lesson.course_id == course.pk else None
+
+
+def _load_lesson(lesson_id: int) -> Lesson | None:
     return (
         Lesson.objects.select_related("module")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("title")))
-        .filter(course=course, pk=lesson_id)
+        .filter(pk=lesson_id)
         .first()
     )
 

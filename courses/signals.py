@@ -3,7 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .cache import catalogue_changed
-from .models import Category, Course, Lesson, Module
+from .models import Attachment, Category, Course, Lesson, Module
 
 
 def _catalogue_changed(**kwargs):
@@ -11,7 +11,8 @@ def _catalogue_changed(**kwargs):
 
 
 def connect() -> None:
-    for model in (Course, Module, Lesson, Category):
+    # Attachments: the lesson page's cached lesson lists them.
+    for model in (Course, Module, Lesson, Category, Attachment):
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model}")
         post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"catalogue-d-{model}")
     m2m_changed.connect(

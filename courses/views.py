@@ -19,6 +19,7 @@ from . import cache as catalogue_cache
 from . import links, permissions, selectors, services
 from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
+from .templatetags.lms_html import lang_attr
 
 
 def _visible_course_or_404(request, slug, *, with_quizzes=False):
@@ -130,8 +131,13 @@ def course_leave(request, slug):
 
 @login_required
 def lesson_detail(request, slug, lesson_id):
-    course, enrollment = _visible_course_or_404(request, slug)
-    lesson = selectors.lesson_in_course(course=course, lesson_id=lesson_id)
+    # The course's contents and the lesson come from the shared cache in one round trip.
+    course, lesson = selectors.course_and_lesson(slug=slug, lesson_id=lesson_id)
+    if course is None:
+        raise Http404
+    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    if not permissions.can_view_course(request.user, course, enrollment):
+        raise Http404
     if lesson is None:
         raise Http404
     if not permissions.can_read_lessons(request.user, course, enrollment):
@@ -145,6 +151,8 @@ def lesson_detail(request, slug, lesson_id):
         "courses/lesson_detail.html",
         {
             "course": course,
+            # Worked out once for the title, the body and every entry of the contents.
+            "course_lang": lang_attr(course.language),
             "lesson": lesson,
             "enrollment": enrollment,
             "done_ids": done_ids,

@@ -11,7 +11,10 @@ class QuizzesConfig(AppConfig):
         from accounts.personal_data import register_personal_data
         from courses.completion import register_completion_rule
 
+        from . import signals
         from .selectors import attempts_personal_data, required_quizzes_passed
+
+        signals.connect()
 
         register_completion_rule(required_quizzes_passed)
         # Attempts and answers stay on erasure: regrading and completion statistics need them.

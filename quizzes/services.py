@@ -20,7 +20,7 @@ from courses import services as course_services
 from courses.models import Enrollment
 from lms import boundary
 
-from . import grading
+from . import answer_keys, grading
 from .models import (
     CHOICE_KINDS,
     Answer,
@@ -50,10 +50,6 @@ class SaveResult:
     errors: dict[int, str] = field(default_factory=dict)
 
 
-def _question_pool(quiz: Quiz) -> list[Question]:
-    return list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
-
-
 def attempt_start(
     *, enrollment: Enrollment, quiz: Quiz, now: datetime | None = None, rng=None
 ) -> Attempt:
@@ -62,7 +58,8 @@ def attempt_start(
     The attempt limit holds under concurrent requests: the learner's enrollment row is locked
     while attempts are counted, and the database allows one open attempt per quiz and learner
     and one row per attempt number. An open attempt whose time ran out is closed and graded as
-    it stood at the deadline before a new one may start.
+    it stood at the deadline before a new one may start; it stays closed even when no new
+    attempt may start.
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
@@ -70,42 +67,10 @@ def attempt_start(
         raise QuizError(_("This quiz is not part of your course."))
     if not enrollment.is_open:
         raise QuizError(_not_enrolled())
-    # Closing a timed-out attempt stands on its own, even when no new attempt may start.
-    _close_expired_attempt_of(enrollment=enrollment, quiz=quiz, now=now)
+    # Read before the transaction: a database cache's write then holds no row lock in it.
+    keys = answer_keys.quiz_keys(quiz.pk)
     try:
-        with transaction.atomic():
-            _lock_open_enrollment(enrollment.pk)
-            open_attempt = (
-                Attempt.objects.select_for_update(of=("self",))
-                .filter(quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS)
-                .order_by("pk")
-                .first()
-            )
-            if open_attempt is not None:
-                if not open_attempt.deadline_passed(now):
-                    return open_attempt
-                _finish(open_attempt, now=now)
-            used = Attempt.objects.filter(quiz=quiz, enrollment=enrollment).count()
-            if quiz.attempt_limit is not None and used >= quiz.attempt_limit:
-                raise QuizError(_("You have used all your attempts at this quiz."))
-            pool = _question_pool(quiz)
-            if not pool:
-                raise QuizError(_("This quiz has no questions yet."))
-            drawn = _draw(quiz, pool, rng)
-            course_services.enrollment_touch(enrollment_id=enrollment.pk, now=now)
-            return Attempt.objects.create(
-                quiz=quiz,
-                enrollment=enrollment,
-                number=used + 1,
-                started_at=now,
-                deadline=(
-                    now + timedelta(minutes=quiz.time_limit_minutes)
-                    if quiz.time_limit_minutes
-                    else None
-                ),
-                question_ids=[q.pk for q in drawn],
-                choice_order={str(q.pk): _choice_order(quiz, q, rng) for q in drawn},
-            )
+        attempt, refusal = _start(enrollment, quiz, keys, now, rng)
     except IntegrityError:
         # A concurrent request started the attempt first; hand back that one.
         existing = Attempt.objects.filter(
@@ -114,6 +79,51 @@ def attempt_start(
         if existing is None:
             raise QuizError(_("You have used all your attempts at this quiz.")) from None
         return existing
+    if refusal:
+        # Raised after the commit, so that closing a timed-out attempt stands.
+        raise QuizError(refusal)
+    return attempt
+
+
+def _start(enrollment, quiz, keys, now, rng) -> tuple[Attempt | None, str]:
+    with transaction.atomic():
+        _lock_open_enrollment(enrollment.pk)
+        open_attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .filter(quiz=quiz, enrollment=enrollment, status=AttemptStatus.IN_PROGRESS)
+            .order_by("pk")
+            .first()
+        )
+        if open_attempt is not None:
+            if not open_attempt.deadline_passed(now):
+                return open_attempt, ""
+            open_attempt.quiz = quiz
+            _finish(open_attempt, now=now, keys=keys)
+        used = Attempt.objects.filter(quiz=quiz, enrollment=enrollment).count()
+        if quiz.attempt_limit is not None and used >= quiz.attempt_limit:
+            return None, _("You have used all your attempts at this quiz.")
+        if not keys.pool:
+            return None, _("This quiz has no questions yet.")
+        drawn = _draw(quiz, list(keys.pool), rng)
+        course_services.enrollment_touch(enrollment_id=enrollment.pk, now=now)
+        # The enrollment lock serialises starts; the constraints stand behind it.
+        attempt = Attempt.objects.create(
+            quiz=quiz,
+            enrollment=enrollment,
+            number=used + 1,
+            started_at=now,
+            deadline=(
+                now + timedelta(minutes=quiz.time_limit_minutes)
+                if quiz.time_limit_minutes
+                else None
+            ),
+            question_ids=[q.id for q in drawn],
+            choice_order={
+                str(q.id): _choice_order(quiz, q, keys.choice_order.get(q.id, ()), rng)
+                for q in drawn
+            },
+        )
+        return attempt, ""
 
 
 def _not_enrolled() -> str:
@@ -132,28 +142,11 @@ def _lock_open_enrollment(enrollment_id: int) -> Enrollment:
     return locked
 
 
-def _close_expired_attempt_of(*, enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:
-    with transaction.atomic():
-        expired = (
-            Attempt.objects.select_for_update(of=("self",))
-            .filter(
-                quiz=quiz,
-                enrollment=enrollment,
-                status=AttemptStatus.IN_PROGRESS,
-                deadline__lte=now,
-            )
-            .order_by("pk")
-            .first()
-        )
-        if expired is not None:
-            _finish(expired, now=now)
-
-
-def _draw(quiz: Quiz, pool: list[Question], rng) -> list[Question]:
+def _draw(quiz: Quiz, pool: list[grading.QuestionKey], rng) -> list[grading.QuestionKey]:
     count = quiz.questions_per_attempt
     if count is not None and count < len(pool):
-        chosen = set(q.pk for q in rng.sample(pool, count))
-        drawn = [q for q in pool if q.pk in chosen]
+        chosen = set(q.id for q in rng.sample(pool, count))
+        drawn = [q for q in pool if q.id in chosen]
     else:
         drawn = list(pool)
     if quiz.shuffle_questions:
@@ -161,8 +154,8 @@ def _draw(quiz: Quiz, pool: list[Question], rng) -> list[Question]:
     return drawn
 
 
-def _choice_order(quiz: Quiz, question: Question, rng) -> list[int]:
-    ids = [c.pk for c in question.choices.all()]
+def _choice_order(quiz: Quiz, question: grading.QuestionKey, authored, rng) -> list[int]:
+    ids = list(authored)
     if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
         rng.shuffle(ids)
     return ids
@@ -173,10 +166,10 @@ def _parse_number(raw: str) -> Decimal:
     return boundary.parse_decimal_for(_NUMBER_FIELD, raw)
 
 
-def _parse_answer(question: Question, allowed_choices: list[int], values: list[str]):
+def _parse_answer(kind: str, allowed_choices: list[int], values: list[str]):
     """The stored form of one answer, or a message saying what is wrong with it."""
     values = [v for v in values if v.strip()]
-    if question.kind in CHOICE_KINDS:
+    if kind in CHOICE_KINDS:
         chosen = []
         for value in values:
             choice_id = boundary.parse_id(value)
@@ -184,14 +177,14 @@ def _parse_answer(question: Question, allowed_choices: list[int], values: list[s
                 return None, _("That is not one of this question's choices.")
             if choice_id not in chosen:
                 chosen.append(choice_id)
-        if question.kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
             return None, _("Choose only one answer.")
         return {"choice_ids": sorted(chosen), "text": "", "number": None}, None
     text = values[0].strip() if values else ""
     problem = boundary.text_problem(text, max_length=MAX_TEXT_ANSWER)
     if problem:
         return None, problem
-    if question.kind == QuestionKind.SHORT_TEXT:
+    if kind == QuestionKind.SHORT_TEXT:
         return {"choice_ids": [], "text": text, "number": None}, None
     if not text:
         return {"choice_ids": [], "text": "", "number": None}, None
@@ -202,34 +195,65 @@ def _parse_answer(question: Question, allowed_choices: list[int], values: list[s
     return {"choice_ids": [], "text": text[:MAX_TEXT_ANSWER], "number": number}, None
 
 
-def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime) -> SaveResult:
-    """Store the paper's answers in a fixed number of queries, however many questions."""
+def _attempt_keys(attempt: Attempt, keys: answer_keys.QuizKeys | None) -> dict:
+    """The attempt's question keys by id. A drawn question missing from cached keys was
+    written past the signals (or deleted): the database is asked once more."""
+    if keys is None:
+        keys = answer_keys.quiz_keys(attempt.quiz_id)
+    by_id = keys.by_id
+    if any(qid not in by_id for qid in attempt.question_ids):
+        by_id = answer_keys.quiz_keys(attempt.quiz_id, fresh=True).by_id
+        if any(qid not in by_id for qid in attempt.question_ids):
+            # A question moved to another quiz keeps grading by its own row.
+            by_id = {**_keys(attempt.question_ids), **by_id}
+    return by_id
+
+
+def _parse_paper(
+    attempt: Attempt, data: Mapping[str, list[str]], now: datetime, by_id: dict
+) -> tuple[SaveResult, list[Answer]]:
+    """The paper's answers as rows to store: every drawn question that still exists, an
+    unanswered one as an empty answer; refused answers are left out and reported."""
     result = SaveResult()
-    questions = {
-        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "kind")
-    }
     rows = []
+    getlist = data.getlist if hasattr(data, "getlist") else None
     for question_id in attempt.question_ids:
-        question = questions.get(question_id)
-        if question is None:
+        key = by_id.get(question_id)
+        if key is None:
             continue
-        key = f"q-{question_id}"
+        field_name = f"q-{question_id}"
         # A QueryDict's get() gives only the last value; every value is wanted.
-        values = data.getlist(key) if hasattr(data, "getlist") else list(data.get(key, []))
+        values = getlist(field_name) if getlist else list(data.get(field_name, []))
         allowed = attempt.choice_order.get(str(question_id), [])
-        parsed, error = _parse_answer(question, allowed, values)
+        parsed, error = _parse_answer(key.kind, allowed, values)
         if error:
             result.errors[question_id] = error
             continue
-        rows.append(Answer(attempt=attempt, question=question, saved_at=now, **parsed))
+        rows.append(Answer(attempt_id=attempt.pk, question_id=question_id, saved_at=now, **parsed))
         result.saved += 1
-    # One INSERT ... ON CONFLICT: new answers are added, earlier ones replaced.
-    Answer.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["attempt", "question"],
-        update_fields=["choice_ids", "text", "number", "saved_at"],
-    )
+    return result, rows
+
+
+_CONTENT_FIELDS = ["choice_ids", "text", "number", "saved_at"]
+_POINTS_FIELDS = ["points", "correct"]
+
+
+def _upsert(rows: list[Answer], fields: list[str]) -> None:
+    """One INSERT ... ON CONFLICT DO UPDATE: new answers are added, the given fields of earlier
+    ones replaced. The attempt's row lock already serialises the writers of its answers."""
+    if rows:
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=fields,
+        )
+
+
+def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime, keys=None) -> SaveResult:
+    """Store the paper's answers in a fixed number of queries, however many questions."""
+    result, rows = _parse_paper(attempt, data, now, _attempt_keys(attempt, keys))
+    _upsert(rows, _CONTENT_FIELDS)
     return result
 
 
@@ -242,6 +266,7 @@ def attempt_save(
     attempt's own questions and choices are read; anything else is ignored, and an answer that
     does not fit its question is refused with a message. After the deadline nothing is saved."""
     now = now or timezone.now()
+    keys = answer_keys.quiz_keys(attempt.quiz_id)
     with transaction.atomic():
         _lock_open_enrollment(attempt.enrollment_id)
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
@@ -250,26 +275,42 @@ def attempt_save(
         if locked.deadline_passed(now):
             return SaveResult(late=True)
         course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
-        return _save(locked, data, now)
+        return _save(locked, data, now, keys)
 
 
 def attempt_submit(
     *, attempt: Attempt, data: Mapping[str, list[str]] | None = None, now: datetime | None = None
 ) -> tuple[Attempt, SaveResult]:
     """Save the last answers (unless the time is up), grade the attempt and record the result.
-    An attempt is submitted once; passing a required quiz may complete the course."""
+    An attempt is submitted once; passing a required quiz may complete the course.
+
+    A paper whose every answer fits is graded as posted and each answer written once, with its
+    points; otherwise the refused answers keep what was saved before, so the stored answers are
+    graded."""
     now = now or timezone.now()
+    # Read before the transaction: a database cache's write then holds no row lock in it.
+    keys = answer_keys.quiz_keys(attempt.quiz_id)
     with transaction.atomic():
         enrollment = _lock_open_enrollment(attempt.enrollment_id)
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        # The quiz row is not locked, so the caller's copy is as current as a join would be.
+        quiz_loaded = Attempt.quiz.is_cached(attempt)
+        locked = Attempt.objects.select_for_update(of=("self",))
+        locked = (locked if quiz_loaded else locked.select_related("quiz")).get(pk=attempt.pk)
+        if quiz_loaded:
+            locked.quiz = attempt.quiz
         locked.enrollment = enrollment
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(_("This attempt has already been submitted."))
         saved = SaveResult(late=locked.deadline_passed(now))
         if data is not None and not saved.late:
-            saved = _save(locked, data, now)
+            by_id = _attempt_keys(locked, keys)
+            saved, rows = _parse_paper(locked, data, now, by_id)
             course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
-        _finish(locked, now=now)
+            if not saved.errors:
+                _finish(locked, now=now, keys=keys, posted=rows)
+                return locked, saved
+            _upsert(rows, _CONTENT_FIELDS)
+        _finish(locked, now=now, keys=keys)
     return locked, saved
 
 
@@ -293,31 +334,60 @@ def question_key(question: Question) -> grading.QuestionKey:
     )
 
 
-def _grade(attempt: Attempt) -> grading.Result:
-    keys = _keys(attempt.question_ids)
-    answers = list(attempt.answers.all())
+def _stored_answers(attempt: Attempt) -> list[Answer]:
+    """The attempt's answers as unsaved rows (plain values, no model loading per field)."""
+    return [
+        Answer(
+            attempt_id=attempt.pk,
+            question_id=question_id,
+            choice_ids=choice_ids,
+            text=text,
+            number=number,
+            saved_at=saved_at,
+        )
+        for question_id, choice_ids, text, number, saved_at in Answer.objects.filter(
+            attempt_id=attempt.pk
+        ).values_list("question_id", "choice_ids", "text", "number", "saved_at")
+    ]
+
+
+def _grade(attempt: Attempt, *, keys=None, posted: list[Answer] | None = None) -> grading.Result:
+    """Grade the attempt and store each answer's points. ``posted``: the paper just parsed,
+    written here with its points in the same statement; without it the stored answers are
+    graded."""
+    by_id = _attempt_keys(attempt, keys) if keys is not None else _keys(attempt.question_ids)
+    answers = posted if posted is not None else _stored_answers(attempt)
     responses = {
         a.question_id: grading.Response(
             choice_ids=frozenset(a.choice_ids), text=a.text, number=a.number
         )
         for a in answers
     }
-    ordered = [keys[qid] for qid in attempt.question_ids if qid in keys]
+    ordered = [by_id[qid] for qid in attempt.question_ids if qid in by_id]
     result = grading.grade(ordered, responses, pass_mark=attempt.quiz.pass_mark)
+    graded = []
     for answer in answers:
         question_result = result.questions.get(answer.question_id)
         if question_result is not None:
             answer.points, answer.correct = question_result.points, question_result.correct
-    Answer.objects.bulk_update(answers, ["points", "correct"])
+            graded.append(answer)
+    if posted is not None:
+        # Every posted row has its key, so each is written once, content and points together.
+        _upsert(posted, [*_CONTENT_FIELDS, *_POINTS_FIELDS])
+    else:
+        _upsert(graded, _POINTS_FIELDS)
     attempt.score, attempt.max_score = result.score, result.max_score
     attempt.percent, attempt.passed = result.percent, result.passed
     return result
 
 
-def _finish(attempt: Attempt, *, now: datetime) -> None:
+def _finish(attempt: Attempt, *, now: datetime, keys=None, posted=None) -> None:
     """Grade and close an open attempt. Past the deadline it closes as it stood then."""
     expired = attempt.deadline_passed(now)
-    _grade(attempt)
+    if keys is None and posted is None:
+        _grade(attempt)
+    else:
+        _grade(attempt, keys=keys, posted=posted)
     attempt.status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
     attempt.submitted_at = attempt.deadline if expired else now
     attempt.save(
@@ -365,6 +435,9 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
     and course completions follow the new grades; certificates already issued are not touched.
     The regrade is recorded in the audit log with the scores that changed."""
     changed = []
+    # The keys as the database has them now (a correction was just saved), read before the
+    # transaction; they refresh the cache too.
+    keys = answer_keys.quiz_keys(quiz.pk, fresh=True)
     with transaction.atomic():
         attempts = list(
             Attempt.objects.select_for_update(of=("self",))
@@ -378,7 +451,7 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
                 # A trainer's override stands until the trainer changes it.
                 continue
             before = (attempt.score, attempt.passed)
-            _grade(attempt)
+            _grade(attempt, keys=keys)
             attempt.save(update_fields=["score", "max_score", "percent", "passed"])
             if before != (attempt.score, attempt.passed):
                 changed.append(

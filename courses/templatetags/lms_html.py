@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from courses.text import sanitise_html
 
@@ -22,3 +23,39 @@ def lang_attr(language: str | None) -> str:
     if not language or language == get_language():
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def lesson_contents(course, current_id: int, done_ids, lessons_url: str, lang: str = "") -> str:
+    """The lesson page's contents list: every module with its lessons, the one being read
+    marked as the current page and those done ticked. Built here rather than by template loops,
+    which took most of the page's rendering time for a 25-lesson course."""
+    done_label = format_html(
+        ' <span class="badge">✓<span class="visually-hidden"> {}</span></span>', _("Done")
+    )
+    modules = []
+    for module in course.modules.all():
+        items = []
+        for item in module.lessons.all():
+            done = item.pk in done_ids
+            items.append(
+                format_html(
+                    '<li class="{}"><a href="{}{}/"{}{}>{}</a>{}</li>',
+                    "done" if done else "",
+                    lessons_url,
+                    item.pk,
+                    mark_safe(' aria-current="page"') if item.pk == current_id else "",
+                    lang,
+                    item.title,
+                    done_label if done else "",
+                )
+            )
+        modules.append(
+            format_html(
+                '<li><strong{}>{}</strong><ol class="lessons">{}</ol></li>',
+                lang,
+                module.title,
+                mark_safe("".join(items)),  # noqa: S308 - each item was escaped above
+            )
+        )
+    return format_html('<ol class="modules">{}</ol>', mark_safe("".join(modules)))  # noqa: S308

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -402,6 +403,51 @@ def test_lesson_page_shows_contents_edits_at_once(learner_client, learner):
     course.status = CourseStatus.DRAFT
     course.save()
     assert learner_client.get(url).status_code == 404
+
+
+def test_the_cached_lesson_follows_edits_to_its_body_and_attachments(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    EnrollmentFactory(user=learner, course=course)
+    lesson = course.lessons.get()
+    url = reverse("courses:lesson", args=[course.slug, lesson.pk])
+    assert learner_client.get(url).status_code == 200
+    lesson.body = "Rewritten body"
+    lesson.save()
+    assert "Rewritten body" in learner_client.get(url).text
+    attachment = Attachment.objects.create(
+        lesson=lesson, title="Checklist", file=SimpleUploadedFile("c.pdf", b"%PDF-1.4")
+    )
+    assert "Checklist" in learner_client.get(url).text
+    attachment.title = "Renamed checklist"
+    attachment.save()
+    assert "Renamed checklist" in learner_client.get(url).text
+    attachment.delete()
+    assert "checklist" not in learner_client.get(url).text.lower()
+
+
+def test_a_lesson_id_that_does_not_exist_is_404_also_from_the_cache(learner_client, learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    EnrollmentFactory(user=learner, course=course)
+    url = reverse("courses:lesson", args=[course.slug, 987654])
+    assert learner_client.get(url).status_code == 404
+    assert learner_client.get(url).status_code == 404
+
+
+def test_a_cached_lesson_page_runs_only_the_learners_queries(
+    learner_client, learner, django_assert_num_queries
+):
+    """On a cache hit the lesson page reads the user, the enrollment, the learner's progress
+    and the bell's count (and the session); the course and the lesson come from the cache."""
+    course = course_with_lessons(lessons_per_module=3, modules=2)
+    EnrollmentFactory(user=learner, course=course)
+    lesson = course.lessons.first()
+    url = reverse("courses:lesson", args=[course.slug, lesson.pk])
+    learner_client.get(url)
+    # With the database cache (no REDIS_URL) the session is a query and the cache one more
+    # (the version, course and lesson together); with Redis both come from Redis.
+    database_cache = "DatabaseCache" in settings.CACHES["default"]["BACKEND"]
+    with django_assert_num_queries(6 if database_cache else 4):
+        assert learner_client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("next_value", ["²", "٣", "1e3", "-1", "9" * 40, "\x00", " "])
