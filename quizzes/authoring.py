@@ -20,6 +20,7 @@ from audit.services import audit_record
 from courses.authoring import AuthoringError
 from courses.models import Course, Module
 
+from .answer_keys import keys_changed
 from .models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
 
 __all__ = [
@@ -248,6 +249,8 @@ def question_move(*, question: Question, step: int) -> bool:
         ids[index], ids[target] = ids[target], ids[index]
         for position, pk in enumerate(ids, start=1):
             Question.objects.filter(pk=pk).update(position=position)
+        # QuerySet.update sends no signal; the cached pool holds the authored order.
+        keys_changed()
     return True
 
 

@@ -137,3 +137,14 @@ def test_keys_changed_makes_every_entry_stale(quiz):
     answer_keys.keys_changed()
 
     assert answer_keys.quiz_keys(quiz.pk).version != stored.version
+
+
+def test_moving_a_question_in_the_editor_reorders_the_cached_pool(quiz):
+    from quizzes.authoring import question_move
+
+    before = [key.id for key in answer_keys.quiz_keys(quiz.pk).pool]
+    moved = Question.objects.get(pk=before[1])
+    assert question_move(question=moved, step=-1)
+
+    after = [key.id for key in answer_keys.quiz_keys(quiz.pk).pool]
+    assert after[:2] == [before[1], before[0]]
