@@ -26,6 +26,7 @@ from accounts.models import User
 from audit.services import audit_record
 
 from . import services
+from .cache import catalogue_changed
 from .models import (
     Attachment,
     Category,
@@ -185,6 +186,8 @@ def _renumber(model: type[models.Model], ordered_ids: Sequence[int]) -> None:
         model.objects.filter(pk=pk).update(position=offset + index)
     for index, pk in enumerate(ordered_ids, start=1):
         model.objects.filter(pk=pk).update(position=index)
+    # QuerySet.update sends no signal; the cached course and lesson pages show the order.
+    catalogue_changed()
 
 
 def _moved(ids: list[int], pk: int, step: int) -> list[int] | None:

@@ -249,3 +249,21 @@ def test_attachment_type_and_size_are_checked(trainer, settings):
     assert attachment.size == 5
     authoring.attachment_delete(attachment=attachment)
     assert not lesson.attachments.exists()
+
+
+def test_a_published_course_page_shows_modules_in_their_new_order(trainer, client):
+    from django.urls import reverse
+
+    course = _draft(trainer)
+    modules = [authoring.module_create(course=course, title=f"Module {n}") for n in "AB"]
+    for module in modules:
+        authoring.lesson_create(module=module, title=f"Lesson in {module.title}")
+    authoring.course_publish(course=course, actor=trainer)
+    url = reverse("courses:detail", args=[course.slug])
+    page = client.get(url).text
+    assert page.index("Module A") < page.index("Module B")  # now in the shared cache
+
+    assert authoring.module_move(module=modules[1], step=-1)
+
+    page = client.get(url).text
+    assert page.index("Module B") < page.index("Module A")
