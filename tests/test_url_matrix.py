@@ -291,12 +291,6 @@ MATRIX = {
         "POST": course_staff(),
         "private": True,
     },
-    "quizzes:regrade": {
-        "kwargs": lambda w: _quiz(w, w.done_quiz),
-        "GET": signed_in(405),
-        "POST": course_staff(to("quizzes:report")),
-        "private": True,
-    },
     "quizzes:override": {
         "kwargs": _done_attempt,
         "GET": signed_in(405),
