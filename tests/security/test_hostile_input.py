@@ -263,6 +263,8 @@ COURSE_FIELDS = [
     "self_enrollment",
     "validity_months",
     "certificate_template",
+    "cover_alt",
+    "cover_image-clear",
 ]
 LESSON_FIELDS = ["title", "body", "video_url", "estimated_minutes", "required", "preview"]
 QUIZ_FIELDS = [
