@@ -98,6 +98,8 @@ class CourseAdmin(admin.ModelAdmin):
         "validity_months",
         "due_soon_days",
         "inactivity_days",
+        "cover_image",
+        "cover_alt",
         "trainers",
         "status",
         "published_at",

@@ -57,6 +57,8 @@ COURSE_FIELDS = (
     "validity_months",
     "due_soon_days",
     "inactivity_days",
+    "cover_image",
+    "cover_alt",
 )
 LESSON_FIELDS = ("title", "body", "video_url", "estimated_minutes", "required")
 
@@ -115,6 +117,8 @@ def course_create(
     validity_months: int | None = None,
     due_soon_days: str = "",
     inactivity_days: int | None = None,
+    cover_image: File | bool | None = None,
+    cover_alt: str = "",
     trainers: Iterable[User] = (),
 ) -> Course:
     """Create a draft course. With no slug one is made from the title. The actor, when a
@@ -131,6 +135,8 @@ def course_create(
         validity_months=validity_months,
         due_soon_days=due_soon_days,
         inactivity_days=inactivity_days,
+        cover_image=cover_image or "",
+        cover_alt=cover_alt,
         status=CourseStatus.DRAFT,
     )
     course.full_clean()
@@ -145,7 +151,12 @@ def course_create(
 
 def course_update(*, course: Course, actor: User | None, data: Mapping[str, Any]) -> list[str]:
     """Change a course's settings (the fields in COURSE_FIELDS); status has its own services.
-    Returns the names of the fields that changed; audited when any did."""
+    Returns the names of the fields that changed; audited when any did. A cover image that is
+    replaced or removed (``cover_image=""``) is deleted from storage once the change commits."""
+    if data.get("cover_image") is False:
+        # A form's "clear" box.
+        data = {**data, "cover_image": ""}
+    old_cover = course.cover_image.name
     changed = _changed(course, data, COURSE_FIELDS)
     if not changed:
         return []
@@ -153,6 +164,9 @@ def course_update(*, course: Course, actor: User | None, data: Mapping[str, Any]
     with transaction.atomic():
         course.save(update_fields=[*changed, "updated_at"])
         audit_record(actor=actor, action="course.update", target=course, data={"fields": changed})
+        if old_cover and old_cover != course.cover_image.name:
+            storage = course.cover_image.storage
+            transaction.on_commit(lambda: storage.delete(old_cover))
     return changed
 
 

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,6 +12,7 @@ from .text import render_markdown, search_form
 from .validators import (
     parse_day_list,
     validate_attachment,
+    validate_cover_image,
     validate_day_list,
     validate_video_url,
     video_embed_url,
@@ -26,6 +30,12 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def cover_upload_to(instance: "Course", filename: str) -> str:
+    """A name of the site's making: the uploaded name is never used in a path."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"covers/{uuid.uuid4().hex}{extension}"
 
 
 class CourseStatus(models.TextChoices):
@@ -79,6 +89,19 @@ class Course(models.Model):
         blank=True,
         related_name="courses_taught",
     )
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to=cover_upload_to,
+        blank=True,
+        validators=[validate_cover_image],
+        help_text=_("A PNG, JPEG or WebP image shown in the catalogue and on the course page."),
+    )
+    cover_alt = models.CharField(
+        _("cover image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Empty: the course title."),
+    )
     # Reminder timing for this course; empty uses the site defaults (settings.NOTIFICATIONS_*).
     due_soon_days = models.CharField(
         _("due-soon reminder days"),
@@ -121,6 +144,10 @@ class Course(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "description_html", "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def cover_alt_text(self) -> str:
+        return self.cover_alt or self.title
 
     @property
     def is_published(self) -> bool:

@@ -1,4 +1,4 @@
-"""Checks on lesson content supplied by trainers: video links and attachments."""
+"""Checks on content supplied by trainers: video links, attachments and cover images."""
 
 import zipfile
 from pathlib import PurePosixPath
@@ -72,6 +72,29 @@ def validate_attachment(upload) -> None:
         )
 
 
+COVER_IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "webp")
+
+
+def validate_cover_image(upload) -> None:
+    """Refuse a course cover that is too large or is not a PNG, JPEG or WebP image by its
+    content (an HTML page renamed .png is refused). A file already stored was checked when it
+    was uploaded."""
+    if getattr(upload, "_committed", False):
+        return
+    limit = settings.LMS_COVER_IMAGE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The image is %(size)s; a cover image may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="file_too_large",
+        )
+    extension = PurePosixPath(upload.name).suffix.lower().lstrip(".")
+    if extension not in COVER_IMAGE_EXTENSIONS or not _content_matches(extension, upload):
+        raise ValidationError(
+            _("The cover image must be a PNG, JPEG or WebP image."), code="file_content"
+        )
+
+
 # What a file of each allowed type starts with. A type missing here (added to
 # LMS_ATTACHMENT_EXTENSIONS by a deployment) is checked by its extension only.
 _SIGNATURES = {
@@ -107,6 +130,8 @@ def _content_matches(extension: str, upload) -> bool:
     head = _head(upload)
     if extension in _SIGNATURES:
         return head.startswith(_SIGNATURES[extension])
+    if extension == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
     if extension in _ZIP_MEMBER:
         if not head.startswith(b"PK\x03\x04"):
             return False

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lms import boundary
 
@@ -191,6 +191,31 @@ def lesson_done(request, slug, lesson_id):
     if next_id is not None and any(x.pk == next_id for x in selectors.ordered_lessons(course)):
         return redirect("courses:lesson", slug=course.slug, lesson_id=next_id)
     return redirect("courses:lesson", slug=course.slug, lesson_id=lesson.pk)
+
+
+_COVER_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
+
+
+@require_GET
+def course_cover(request, slug):
+    """A course's cover image, to whoever may see the course (the catalogue is public)."""
+    course, _enrollment = _visible_course_or_404(request, slug)
+    extension = course.cover_image.name.rsplit(".", 1)[-1].lower() if course.cover_image else ""
+    if extension not in _COVER_TYPES:
+        raise Http404
+    try:
+        handle = course.cover_image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=_COVER_TYPES[extension])
+    # The page links the image with its stored name as a version, so a new cover is a new URL.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

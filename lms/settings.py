@@ -345,6 +345,11 @@ LMS_VIDEO_HOSTS = env_list(
 # Hosts lesson images may be loaded from (https only); empty means images from this site only.
 LMS_LESSON_IMAGE_HOSTS = [host.lower() for host in env_list("LMS_LESSON_IMAGE_HOSTS", [])]
 LMS_CATALOGUE_PAGE_SIZE = env_int("LMS_CATALOGUE_PAGE_SIZE", 12)
+# Course cover images: PNG, JPEG or WebP (checked by content) of at most this size.
+LMS_COVER_IMAGE_MAX_BYTES = env_int("LMS_COVER_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+
+# Quiz regrades: attempts graded in one transaction (the job's progress moves between them).
+LMS_REGRADE_BATCH_SIZE = env_int("LMS_REGRADE_BATCH_SIZE", 200)
 
 # Certificates: verification look-ups a minute from one address.
 LMS_VERIFY_RATE_LIMIT = env_int("LMS_VERIFY_RATE_LIMIT", 30)

@@ -33,5 +33,5 @@ def can_see_solutions(attempt: Attempt) -> bool:
 
 
 def can_grade_quiz(user, quiz: Quiz) -> bool:
-    """Trainers of the course and administrators see every attempt and may regrade."""
+    """Trainers of the course and administrators see every attempt and its statistics."""
     return can_manage_course(user, quiz.course)

@@ -5,11 +5,12 @@ Every rule about attempts lives here; views, tasks and the admin call these func
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -430,18 +431,77 @@ def _close_expired(attempt_id: int, *, now: datetime) -> bool:
     return False
 
 
-def quiz_regrade(*, quiz: Quiz, actor) -> dict:
+def quiz_regrade(
+    *,
+    quiz: Quiz,
+    actor,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Grade every finished attempt of ``quiz`` again, after a question was corrected. Scores
-    and course completions follow the new grades; certificates already issued are not touched.
-    The regrade is recorded in the audit log with the scores that changed."""
-    changed = []
+    and course completions follow the new grades; certificates already issued are not touched;
+    a grade a trainer set by hand stands.
+
+    The attempts are graded in batches of about ``batch_size`` (``LMS_REGRADE_BATCH_SIZE``),
+    each in its own transaction that locks its attempts, re-checks the completions of their
+    enrolments and records the changed scores in the audit log (one ``quiz.regrade`` event a
+    batch). Every attempt of one enrolment falls in the same batch, so a completion is never
+    judged on half-regraded attempts. ``progress(done, total)`` is called before the first
+    batch and after each one commits. Grading is a function of the answers and the current
+    keys, so running the regrade again, or again after an interruption, changes nothing more."""
+    if batch_size is None:
+        batch_size = settings.LMS_REGRADE_BATCH_SIZE
+    batch_size = max(1, batch_size)
     # The keys as the database has them now (a correction was just saved), read before the
-    # transaction; they refresh the cache too.
+    # batches; they refresh the cache too.
     keys = answer_keys.quiz_keys(quiz.pk, fresh=True)
+    batches = _regrade_batches(quiz, batch_size=batch_size)
+    total = sum(len(batch) for batch in batches)
+    if progress is not None:
+        progress(0, total)
+    attempts = changed = 0
+    # A quiz with no finished attempt still records one (empty) regrade in the audit log.
+    for number, attempt_ids in enumerate(batches or [[]], start=1):
+        outcome = _regrade_batch(
+            quiz, attempt_ids, keys=keys, actor=actor, batch=number, batches=len(batches) or 1
+        )
+        attempts += outcome["attempts"]
+        changed += outcome["changed"]
+        if progress is not None and attempt_ids:
+            progress(attempts, total)
+    return {"attempts": attempts, "changed": changed}
+
+
+def _regrade_batches(quiz: Quiz, *, batch_size: int) -> list[list[int]]:
+    """The ids of the finished attempts, cut into batches of at least ``batch_size`` (the last
+    may be smaller), never splitting one enrolment's attempts."""
+    rows = (
+        Attempt.objects.filter(quiz=quiz, status__in=FINISHED)
+        .order_by("enrollment_id", "pk")
+        .values_list("pk", "enrollment_id")
+    )
+    batches: list[list[int]] = []
+    current: list[int] = []
+    previous_enrollment = None
+    for attempt_id, enrollment_id in rows:
+        if enrollment_id != previous_enrollment and len(current) >= batch_size:
+            batches.append(current)
+            current = []
+        current.append(attempt_id)
+        previous_enrollment = enrollment_id
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _regrade_batch(
+    quiz: Quiz, attempt_ids: list[int], *, keys, actor, batch: int, batches: int
+) -> dict:
+    changed = []
     with transaction.atomic():
         attempts = list(
             Attempt.objects.select_for_update(of=("self",))
-            .filter(quiz=quiz, status__in=FINISHED)
+            .filter(quiz=quiz, status__in=FINISHED, pk__in=attempt_ids)
             .select_related("quiz", "enrollment")
             .order_by("pk")
         )
@@ -465,7 +525,7 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
                 )
         enrollment_ids = {a.enrollment_id for a in attempts}
         completion_changes = 0
-        for enrollment in Enrollment.objects.filter(pk__in=enrollment_ids):
+        for enrollment in Enrollment.objects.filter(pk__in=enrollment_ids).order_by("pk"):
             change = course_services.enrollment_update_completion(
                 enrollment=enrollment, allow_reopen=True
             )
@@ -475,6 +535,8 @@ def quiz_regrade(*, quiz: Quiz, actor) -> dict:
             action="quiz.regrade",
             target=quiz,
             data={
+                "batch": batch,
+                "batches": batches,
                 "attempts": len(attempts),
                 "changed": changed,
                 "kept_overrides": kept_overrides,

@@ -12,7 +12,6 @@ urlpatterns = [
     path(prefix + "attempts/<int:attempt_id>/", views.attempt_take, name="attempt"),
     path(prefix + "attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
     path(prefix + "report/", views.quiz_report, name="report"),
-    path(prefix + "regrade/", views.quiz_regrade, name="regrade"),
     path(
         prefix + "attempts/<int:attempt_id>/review/",
         views.attempt_review_for_trainer,

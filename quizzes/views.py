@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
@@ -243,30 +242,3 @@ def attempt_override_grade(request, slug, quiz_id, attempt_id):
         return _render_review(request, course, quiz, attempt, form=form, status=400)
     messages.success(request, _("The grade was overridden."))
     return redirect("quizzes:review", course.slug, quiz.pk, attempt.pk)
-
-
-@login_required
-@require_POST
-def quiz_regrade(request, slug, quiz_id):
-    course, quiz, _enrollment = _course_and_quiz(request, slug, quiz_id)
-    if not permissions.can_grade_quiz(request.user, quiz):
-        raise Http404
-    outcome = services.quiz_regrade(quiz=quiz, actor=request.user)
-    messages.success(
-        request,
-        " ".join(
-            (
-                ngettext(
-                    "Regraded %(attempts)d attempt.",
-                    "Regraded %(attempts)d attempts.",
-                    outcome["attempts"],
-                )
-                % outcome,
-                ngettext(
-                    "%(changed)d score changed.", "%(changed)d scores changed.", outcome["changed"]
-                )
-                % outcome,
-            )
-        ),
-    )
-    return redirect("quizzes:report", slug=course.slug, quiz_id=quiz.pk)

@@ -1,5 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -12,6 +15,30 @@ from courses.models import Attachment, Course, Lesson, Module
 from lms import boundary
 from lms.boundary import validate_multiline_text, validate_plain_text
 from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Quiz
+
+
+class CoverImageInput(forms.ClearableFileInput):
+    """The current cover as a small image from the course's own address (stored files are
+    not served directly), a box to remove it, and the file picker, each on its own line."""
+
+    cover_url = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        picker = forms.FileInput(attrs=self.attrs).render(name, None, attrs, renderer)
+        if not (self.cover_url and self.is_initial(value)):
+            return picker
+        checkbox_id = self.clear_checkbox_id(self.clear_checkbox_name(name))
+        return format_html(
+            '<div class="cover-input"><img class="cover-thumb" src="{}" alt="{}">'
+            '<p><input type="checkbox" name="{}" id="{}"> <label for="{}">{}</label></p>{}</div>',
+            self.cover_url,
+            _("The current cover image"),
+            self.clear_checkbox_name(name),
+            checkbox_id,
+            checkbox_id,
+            _("Remove the cover image"),
+            picker,
+        )
 
 
 class CourseForm(forms.ModelForm):
@@ -30,7 +57,12 @@ class CourseForm(forms.ModelForm):
             "estimated_hours",
             "self_enrollment",
             "validity_months",
+            "cover_image",
+            "cover_alt",
         ]
+        widgets = {
+            "cover_image": CoverImageInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        }
         help_texts = {
             "slug": _(
                 "The course's address: lower-case Latin letters, digits and hyphens. Leave "
@@ -57,6 +89,12 @@ class CourseForm(forms.ModelForm):
         self.fields["summary"].validators.append(validate_plain_text)
         self.fields["description"].validators.append(validate_multiline_text)
         self.fields["estimated_hours"].min_value = 0
+        self.fields["cover_alt"].validators.append(validate_plain_text)
+        if self.instance.pk is not None and self.instance.cover_image:
+            self.fields["cover_image"].widget.cover_url = (
+                reverse("courses:cover", args=[self.instance.slug])
+                + f"?v={slugify(self.instance.cover_image.name)}"
+            )
 
 
 class ModuleForm(forms.ModelForm):

@@ -1,7 +1,8 @@
 """Regrading a quiz from the editor as a background job: the trainer sees how many attempts
 it touches, confirms, and the job page shows the progress. The grading itself is
-``quizzes.services.quiz_regrade`` (scores and completions follow the new grades, issued
-certificates stay, overrides stand, audited as ``quiz.regrade``)."""
+``quizzes.services.quiz_regrade`` (in batches, each its own transaction; scores and
+completions follow the new grades, issued certificates stay, overrides stand, audited as
+``quiz.regrade``)."""
 
 from dataclasses import dataclass
 
@@ -52,12 +53,18 @@ def quiz_request_regrade(*, quiz: Quiz, requester) -> BackgroundJob:
 
 
 def run_regrade(job: BackgroundJob):
-    """The job's runner: regrade once, as the person who asked. A quiz deleted since leaves
-    nothing to do."""
+    """The job's runner: regrade once, as the person who asked, moving the job's progress after
+    each batch of attempts commits. A quiz deleted since leaves nothing to do."""
     quiz = Quiz.objects.filter(pk=job.params.get("quiz_id")).select_related("course").first()
     if quiz is None:
         job_services.job_start(job=job, total=0)
         return None, {"attempts": 0, "changed": 0}
-    job_services.job_start(job=job, total=regrade_scope(quiz=quiz).attempts)
-    outcome = quiz_services.quiz_regrade(quiz=quiz, actor=job.requester)
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            job_services.job_start(job=job, total=total)
+        else:
+            job_services.job_advance(job=job, by=done - job.progress)
+
+    outcome = quiz_services.quiz_regrade(quiz=quiz, actor=job.requester, progress=progress)
     return None, outcome

@@ -16,6 +16,18 @@ _COPIED_QUESTION_FIELDS = [
 ]
 
 
+def _copied_cover(course: Course) -> ContentFile | None:
+    """The cover's bytes as a new file, so the copy and the original never share one (replacing
+    one course's cover deletes its old file)."""
+    if not course.cover_image:
+        return None
+    try:
+        with course.cover_image.open("rb") as stored:
+            return ContentFile(stored.read(), name=course.cover_image.name.rsplit("/")[-1])
+    except FileNotFoundError:
+        return None
+
+
 def course_duplicate(*, course: Course, actor: User | None, title: str, slug: str = "") -> Course:
     """A new draft copy of ``course`` for a new intake or a language version: its settings,
     trainers, modules, lessons, attachments (the files copied), quizzes with their questions and
@@ -35,6 +47,8 @@ def course_duplicate(*, course: Course, actor: User | None, title: str, slug: st
             validity_months=course.validity_months,
             due_soon_days=course.due_soon_days,
             inactivity_days=course.inactivity_days,
+            cover_image=_copied_cover(course),
+            cover_alt=course.cover_alt,
             trainers=list(course.trainers.all()),
         )
         modules = {}

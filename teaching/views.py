@@ -100,7 +100,7 @@ def home(request):
 @require_http_methods(GET_POST)
 def course_create(request):
     _require_workspace(request.user)
-    form = CourseForm(_posted(request))
+    form = CourseForm(_posted(request), _posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         trainers = [request.user] if is_trainer(request.user) else []
         data = dict(form.cleaned_data)
@@ -143,7 +143,11 @@ def course_detail(request, pk):
 def course_edit(request, pk):
     course = _course_or_404(request, pk)
     # The form works on its own copy: the service compares the stored values with the new ones.
-    form = CourseForm(_posted(request), instance=Course.objects.get(pk=course.pk))
+    form = CourseForm(
+        _posted(request),
+        _posted(request, files=True),
+        instance=Course.objects.get(pk=course.pk),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         template = data.pop("certificate_template")

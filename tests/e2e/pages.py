@@ -6,12 +6,15 @@ and AA rules on it in every language of the site.
 """
 
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import OrgUnit, User
@@ -394,7 +397,12 @@ def build_site() -> Site:
         description="## What you learn\n\nHow to spot **phishing** and keep data safe.",
         estimated_hours=Decimal(4),
         trainers=[trainer],
+        cover_alt="A padlock on a laptop keyboard",
     )
+    # A cover image, shown on the catalogue card and the course page.
+    cover = io.BytesIO()
+    Image.new("RGB", (64, 36), (20, 70, 130)).save(cover, "PNG")
+    course.cover_image.save("cover.png", ContentFile(cover.getvalue()))
     CourseFactory(
         title="정보 보안 기초",
         slug="infosec-ko",

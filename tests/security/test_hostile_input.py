@@ -178,7 +178,6 @@ def _pages(w: World):
         ("learner", "post", "set_language", (), ["language", "next"]),
         ("trainer", "get", "quizzes:report", quiz, []),
         ("trainer", "get", "quizzes:review", (*quiz, w.finished.pk), []),
-        ("trainer", "post", "quizzes:regrade", quiz, []),
         ("trainer", "post", "quizzes:override", (*quiz, w.finished.pk), ["score", "reason"]),
         ("learner", "get", "certificates:mine", (), ["page"]),
         ("learner", "get", "notifications:list", (), ["page"]),
@@ -227,6 +226,7 @@ def _pages(w: World):
         ("trainer", "post", "teaching:question_create", (w.quiz.pk,), QUESTION_FIELDS),
         ("trainer", "post", "teaching:question_edit", (w.question_ids[0],), QUESTION_FIELDS),
         ("trainer", "post", "teaching:quiz_import", (w.quiz.pk,), ["action", "text", "format"]),
+        ("trainer", "post", "teaching:quiz_regrade", (w.quiz.pk,), []),
         (
             "trainer",
             "post",
@@ -263,6 +263,8 @@ COURSE_FIELDS = [
     "self_enrollment",
     "validity_months",
     "certificate_template",
+    "cover_alt",
+    "cover_image-clear",
 ]
 LESSON_FIELDS = ["title", "body", "video_url", "estimated_minutes", "required", "preview"]
 QUIZ_FIELDS = [

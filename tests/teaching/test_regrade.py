@@ -1,10 +1,13 @@
 """Regrading from the editor: a confirmation with the attempts it touches, then a background
 job that regrades through the quiz service."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from jobs import services as job_services
 from jobs.models import BackgroundJob, JobStatus
 from quizzes import services as quiz_services
 from teaching import regrade
@@ -70,3 +73,27 @@ def test_another_trainer_cannot_regrade(client, answered):
     with pytest.raises(PermissionError):
         regrade.quiz_request_regrade(quiz=quiz, requester=privileged("trainer"))
     assert not BackgroundJob.objects.exists()
+
+
+def test_the_job_progress_moves_after_each_batch(
+    trainer_client, answered, settings, django_capture_on_commit_callbacks
+):
+    settings.LMS_REGRADE_BATCH_SIZE = 1
+    quiz, _right, _wrong = answered
+    seen = []
+    real_advance = job_services.job_advance
+
+    def advance(*, job, by=1):
+        real_advance(job=job, by=by)
+        job.refresh_from_db()
+        seen.append((job.status, job.progress, job.total))
+
+    with (
+        mock.patch.object(job_services, "job_advance", advance),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        trainer_client.post(reverse("teaching:quiz_regrade", args=[quiz.pk]))
+
+    assert seen == [(JobStatus.RUNNING, 1, 2), (JobStatus.RUNNING, 2, 2)]
+    job = BackgroundJob.objects.get(kind=regrade.REGRADE_KIND)
+    assert (job.status, job.progress, job.total) == (JobStatus.DONE, 2, 2)
