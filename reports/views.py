@@ -84,14 +84,17 @@ def completion_report(request):
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
+    statuses = selectors.ReportStatus.labels
     return render(
         request,
         "reports/completion.html",
         {
             "form": form,
             "page": page,
-            "rows": [(row, selectors.row_progress(row)) for row in page.object_list],
-            "statuses": selectors.ReportStatus.labels,
+            "rows": [
+                (row, selectors.row_progress(row), statuses[row.report_status])
+                for row in page.object_list
+            ],
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "filters": filters,
