@@ -77,7 +77,7 @@ def completion_report(request):
     _require_reports(request.user)
     form = _filter_form(request)
     filters = _filters(form)
-    rows = selectors.completion_rows(actor=request.user, filters=filters)
+    rows = selectors.completion_rows(actor=request.user, filters=filters, paged=True)
     page = Paginator(rows, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
     query = request.GET.copy()
     query.pop("page", None)
