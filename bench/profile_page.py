@@ -43,6 +43,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--signed-in", action="store_true", help="as the bench learner")
+    parser.add_argument(
+        "--as", dest="email", help="signed in as this user (bench.hr@bench.example: the HR officer)"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=30, help="functions to list")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
@@ -51,6 +54,8 @@ def main() -> None:
     client = Client(SERVER_NAME="127.0.0.1")
     if args.signed_in:
         client.force_login(User.objects.get(email="bench.learner@bench.example"))
+    elif args.email:
+        client.force_login(User.objects.get(email=args.email))
 
     def get():
         response = client.get(args.path)

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,14 +56,14 @@ def verification_url(code: str) -> str:
 
 
 def template_for_course(course_id: int) -> CertificateTemplate | None:
-    chosen = (
-        CourseCertificateSettings.objects.select_related("template")
-        .filter(course_id=course_id)
+    """The course's chosen template, else the default one: one query."""
+    chosen = CourseCertificateSettings.objects.filter(course_id=course_id, template=OuterRef("pk"))
+    return (
+        CertificateTemplate.objects.annotate(chosen=Exists(chosen))
+        .filter(Q(chosen=True) | Q(is_default=True))
+        .order_by("-chosen", "name")
         .first()
     )
-    if chosen is not None:
-        return chosen.template
-    return CertificateTemplate.objects.filter(is_default=True).first()
 
 
 def _enqueue(certificate_id: int) -> None:
@@ -96,9 +97,8 @@ def certificate_create_pending(*, enrollment: Enrollment) -> Certificate:
     certificate per enrollment and cycle, held by a database constraint: a second call returns
     the first one."""
     existing = Certificate.objects.filter(LIVE, enrollment=enrollment, cycle=enrollment.cycle)
-    found = existing.first()
-    if found is not None:
-        return found
+    # No look-up first: the constraint answers "already there" (after a regrade reopened and
+    # completed the enrollment again), and the usual case, a first completion, saves a query.
     completed_at = enrollment.completed_at or timezone.now()
     validity = enrollment.course.validity_months
     template = template_for_course(enrollment.course_id)
@@ -115,7 +115,8 @@ def certificate_create_pending(*, enrollment: Enrollment) -> Certificate:
             certificate.serial = f"LMS-{certificate.completed_on.year}-{certificate.pk:06d}"
             certificate.save(update_fields=["serial"])
     except IntegrityError:
-        # Another transaction created it first (or drew the same code, 1 in 2**68).
+        # It was there already, another transaction created it first, or the code drawn is
+        # taken (1 in 2**68).
         found = existing.first()
         if found is None:
             raise

@@ -200,7 +200,13 @@ def enrollment_update_completion(
     listeners run inside the same transaction. Returns what changed, or None.
     """
     with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        # The course comes with the lock (the certificate listener reads its validity); only
+        # the enrollment's row is locked.
+        locked = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrollment.pk)
+        )
         if locked.status == EnrollmentStatus.ACTIVE:
             if not completion.is_complete(locked):
                 return None

@@ -1,11 +1,39 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from lms import boundary
 
 from . import permissions
 from .selectors import SORTS, ReportFilters, ReportStatus
+
+
+class OptionsSelect(forms.Select):
+    """Django's select, with its options written in Python: the template widget includes one
+    template per option, and a course list of 200 cost the report page about 15 ms. The markup
+    is Django's (value, the option's attributes such as ``selected``, the label escaped)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options),
+            )
+            if group_name:
+                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
+            parts.append(rendered)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(parts)),  # noqa: S308 -- each part was built by format_html
+        )
 
 
 class IdChoiceField(forms.ModelChoiceField):
@@ -41,11 +69,14 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ReportFilterForm(forms.Form):
-    unit = IdChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=None, required=False, widget=OptionsSelect)
     include_subunits = forms.BooleanField(label=_("Include sub-units"), required=False)
-    course = IdChoiceField(label=_("Course"), queryset=None, required=False)
+    course = IdChoiceField(label=_("Course"), queryset=None, required=False, widget=OptionsSelect)
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *ReportStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", _("Any")), *ReportStatus.choices],
+        required=False,
+        widget=OptionsSelect,
     )
     due_from = forms.DateField(
         label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

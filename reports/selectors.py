@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncWeek
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,19 +117,31 @@ class ReportFilters:
         )
 
 
-def _started() -> Q:
+def _started(*, per_row: bool = False) -> Q:
+    if per_row:
+        # Scalar subqueries with LIMIT 1 rather than EXISTS: PostgreSQL may plan an EXISTS as a
+        # hashed subplan over every lesson done in the table (130,000 rows on the bench data,
+        # 15 to 30 ms) when it expects many rows in scope, although a page then evaluates the
+        # status for 50 of them. A scalar subquery is one index probe per row evaluated. For
+        # a whole export the hashed plan is the faster one (2.1 s against 1.6 s, 100,000 rows).
+        lessons = LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by()
+        attempts = Attempt.objects.filter(enrollment=OuterRef("pk")).order_by()
+        return Q(IsNull(Subquery(lessons.values("pk")[:1]), False)) | Q(
+            IsNull(Subquery(attempts.values("pk")[:1]), False)
+        )
     lessons = LessonProgress.objects.filter(enrollment=OuterRef("pk"))
     attempts = Attempt.objects.filter(enrollment=OuterRef("pk"))
     return Q(Exists(lessons)) | Q(Exists(attempts))
 
 
-def report_status_expression(*, today: datetime.date) -> Case:
+def report_status_expression(*, today: datetime.date, per_row: bool = False) -> Case:
     """Completed, overdue (as ``courses.selectors.overdue_condition`` defines it), in progress
-    (a lesson done or a quiz tried) or not started."""
+    (a lesson done or a quiz tried) or not started. ``per_row`` for a page of rows: see
+    ``_started``."""
     return Case(
         When(status=EnrollmentStatus.COMPLETED, then=Value(ReportStatus.COMPLETED)),
         When(overdue_condition(today=today), then=Value(ReportStatus.OVERDUE)),
-        When(_started(), then=Value(ReportStatus.IN_PROGRESS)),
+        When(_started(per_row=per_row), then=Value(ReportStatus.IN_PROGRESS)),
         default=Value(ReportStatus.NOT_STARTED),
         output_field=CharField(),
     )
@@ -154,11 +167,16 @@ def _certificate(field: str) -> Subquery:
 
 
 def completion_rows(
-    *, actor: User, filters: ReportFilters, today: datetime.date | None = None
+    *,
+    actor: User,
+    filters: ReportFilters,
+    today: datetime.date | None = None,
+    paged: bool = False,
 ) -> QuerySet[Enrollment]:
     """Person × course rows in ``actor``'s scope matching ``filters``, sorted, each annotated
     with ``report_status``, ``required_total``, ``required_done``, ``best_score``,
-    ``certificate_serial`` and ``certificate_status``. The caller has already refused a unit
+    ``certificate_serial`` and ``certificate_status``. ``paged`` when only a page of them is
+    read (see ``_started``). The caller has already refused a unit
     or course outside the scope; the scope is applied again here all the same."""
     today = today or timezone.localdate()
     rows = (
@@ -184,7 +202,7 @@ def completion_rows(
             "course__slug",
         )
         .annotate(
-            report_status=report_status_expression(today=today),
+            report_status=report_status_expression(today=today, per_row=paged),
             required_total=required_lessons_total("course"),
             required_done=required_lessons_done("pk"),
             best_score=_best_score(),

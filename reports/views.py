@@ -77,21 +77,24 @@ def completion_report(request):
     _require_reports(request.user)
     form = _filter_form(request)
     filters = _filters(form)
-    rows = selectors.completion_rows(actor=request.user, filters=filters)
+    rows = selectors.completion_rows(actor=request.user, filters=filters, paged=True)
     page = Paginator(rows, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
+    statuses = selectors.ReportStatus.labels
     return render(
         request,
         "reports/completion.html",
         {
             "form": form,
             "page": page,
-            "rows": [(row, selectors.row_progress(row)) for row in page.object_list],
-            "statuses": selectors.ReportStatus.labels,
+            "rows": [
+                (row, selectors.row_progress(row), statuses[row.report_status])
+                for row in page.object_list
+            ],
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "filters": filters,

@@ -64,7 +64,7 @@ def test_database_and_redis_urls_switch_to_real_services():
     assert facts["engine"] == "django.db.backends.postgresql"
     assert facts["eager"] is False
     assert facts["broker"] == "redis://cache:6379/0"
-    assert facts["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert facts["cache"] == "lms.cache.RedisCache"
 
 
 def test_production_refuses_to_start_without_a_secret_key():

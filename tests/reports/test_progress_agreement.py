@@ -158,3 +158,44 @@ def test_the_csv_and_xlsx_show_the_same_progress(people):
     for number, percent in enumerate(percents, start=2):
         assert f'<c r="G{number}"><v>{percent}</v></c>' in sheet
     assert EnrollmentStatus.WITHDRAWN not in {row.status for row in rows}
+
+
+def test_the_page_and_the_export_agree_on_every_status(people):
+    """The page's status (per-row subqueries) and the export's (EXISTS) are the same rule."""
+    import datetime
+
+    from django.utils import timezone
+
+    from quizzes.services import attempt_start
+    from tests.quizzes.factories import ChoiceFactory, QuestionFactory, QuizFactory
+
+    officer, learners = people
+    quiz_only_course = CourseFactory()
+    quiz = QuizFactory(course=quiz_only_course)
+    question = QuestionFactory(quiz=quiz)
+    ChoiceFactory(question=question, is_correct=True)
+    tried = EnrollmentFactory(user=learners[1], course=quiz_only_course)
+    attempt_start(enrollment=tried, quiz=quiz)
+    overdue_course = CourseFactory()
+    EnrollmentFactory(
+        user=learners[2],
+        course=overdue_course,
+        due_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    filters = ReportFilters()
+    page = dict(
+        completion_rows(actor=officer, filters=filters, paged=True).values_list(
+            "pk", "report_status"
+        )
+    )
+    export = dict(
+        completion_rows(actor=officer, filters=filters).values_list("pk", "report_status")
+    )
+    assert page == export
+    assert page[tried.pk] == ReportStatus.IN_PROGRESS
+    assert set(page.values()) == {
+        ReportStatus.NOT_STARTED,
+        ReportStatus.IN_PROGRESS,
+        ReportStatus.COMPLETED,
+        ReportStatus.OVERDUE,
+    }
