@@ -86,20 +86,9 @@ class CourseAdmin(admin.ModelAdmin):
     readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [ModuleInline]
     actions = ["publish", "archive", "return_to_draft"]
+    # Every field the authoring services save, then the ones they set themselves.
     fields = [
-        "title",
-        "slug",
-        "summary",
-        "description",
-        "category",
-        "language",
-        "estimated_hours",
-        "self_enrollment",
-        "validity_months",
-        "due_soon_days",
-        "inactivity_days",
-        "cover_image",
-        "cover_alt",
+        *authoring.COURSE_FIELDS,
         "trainers",
         "status",
         "published_at",
