@@ -28,6 +28,7 @@ class ServiceDeletesMixin:
         return actions
 
     def ensure_deletable(self, obj) -> None:
+        """Each admin names its authoring service's check; raises AuthoringError to refuse."""
         raise NotImplementedError
 
     def get_deleted_objects(self, objs, request):

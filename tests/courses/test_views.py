@@ -391,6 +391,22 @@ def test_lesson_contents_links_open_each_lesson(learner_client, learner):
         assert learner_client.get(url).status_code == 200
 
 
+def test_lesson_contents_escape_module_and_lesson_titles(learner_client, learner):
+    # The contents list is joined with mark_safe after format_html escaped each item.
+    course = course_with_lessons(lessons_per_module=2, modules=1)
+    EnrollmentFactory(user=learner, course=course)
+    first, second = course.lessons.order_by("position")
+    second.title = "<script>alert('lesson')</script>"
+    second.save()
+    module = first.module
+    module.title = '<img src=x onerror="alert(1)">'
+    module.save()
+    page = learner_client.get(reverse("courses:lesson", args=[course.slug, first.pk])).text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;lesson&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
 def test_lesson_page_shows_contents_edits_at_once(learner_client, learner):
     course = course_with_lessons(lessons_per_module=2, modules=1)
     EnrollmentFactory(user=learner, course=course)
