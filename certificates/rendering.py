@@ -184,7 +184,9 @@ def render_certificate(data: CertificateData) -> bytes:
 
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    # The embedded font from the page's first state too, so the PDF names no unembedded
+    # Helvetica (ReportLab's default) that a PDF/A check or a strict reader would flag.
+    c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=font)
     c.setTitle(f"{data.labels.heading} {data.serial}")
     c.setAuthor(data.organisation)
     c.setSubject(data.course_title)

@@ -81,6 +81,12 @@ def test_the_font_is_embedded_as_a_subset():
     assert len(content) < 200_000
 
 
+def test_every_font_the_pdf_names_is_the_embedded_one():
+    # Not ReportLab's default Helvetica, which no PDF carries and a PDF/A check refuses.
+    names = pdf_font_names(rendering.render_certificate(data()))
+    assert names and all("Kurinto" in name for name in names), names
+
+
 def test_the_font_is_registered_once_per_process():
     rendering.render_certificate(data())
     before = rendering.font_registrations
