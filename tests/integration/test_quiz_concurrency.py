@@ -229,3 +229,29 @@ def test_an_attempt_write_racing_a_withdrawal_waits_for_it_and_is_refused(write)
         attempt.refresh_from_db()
         assert (attempt.status, attempt.passed) == (AttemptStatus.IN_PROGRESS, None)
         assert not Answer.objects.filter(attempt=attempt).exclude(choice_ids=[]).exists()
+
+
+def test_answers_written_as_arrays_read_back_as_posted():
+    """On PostgreSQL a paper is written as one array per column: what is read back is what was
+    posted (choice lists, the Cyrillic text, the decimal number), with its points, and a second
+    save replaces the first rather than adding rows."""
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    services.attempt_save(attempt=attempt, data=wrong_answers(quiz))
+    right = correct_answers(quiz)
+    attempt, saved = services.attempt_submit(attempt=attempt, data=right)
+
+    assert saved.errors == {}
+    stored = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    assert len(stored) == len(attempt.question_ids)
+    for question_id, answer in stored.items():
+        posted = right[f"q-{question_id}"]
+        if answer.choice_ids:
+            assert answer.choice_ids == sorted(int(v) for v in posted)
+        elif answer.number is not None:
+            assert answer.number == Decimal(posted[0])
+        else:
+            assert answer.text == posted[0]
+        assert answer.correct is True and answer.points > 0
+    assert attempt.score == attempt.max_score == sum(a.points for a in stored.values())
