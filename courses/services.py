@@ -190,7 +190,7 @@ def enrollment_touch(*, enrollment_id: int, now: datetime.datetime | None = None
 
 
 def enrollment_update_completion(
-    *, enrollment: Enrollment, allow_reopen: bool = False
+    *, enrollment: Enrollment, allow_reopen: bool = False, already_locked: bool = False
 ) -> completion.CompletionChange | None:
     """The only writer of an enrollment's completed status.
 
@@ -198,30 +198,46 @@ def enrollment_update_completion(
     enrollment keeps its first completion time. With ``allow_reopen`` (after a quiz regrade) a
     completed enrollment that no longer meets the rules becomes active again. The completion
     listeners run inside the same transaction. Returns what changed, or None.
+
+    ``already_locked``: the caller's transaction holds the enrollment's row lock and
+    ``enrollment`` is the row as read under it (a quiz submit), so it is neither locked nor
+    read again, and no savepoint is taken.
     """
-    with transaction.atomic():
-        # The course comes with the lock (the certificate listener reads its validity); only
-        # the enrollment's row is locked.
-        locked = (
-            Enrollment.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .get(pk=enrollment.pk)
-        )
-        if locked.status == EnrollmentStatus.ACTIVE:
-            if not completion.is_complete(locked):
-                return None
-            change = completion.CompletionChange.COMPLETED
-            locked.status, locked.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
-        elif locked.status == EnrollmentStatus.COMPLETED and allow_reopen:
-            if completion.is_complete(locked):
-                return None
-            change = completion.CompletionChange.REOPENED
-            locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
-        else:
+    if already_locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("already_locked needs the caller's transaction and row lock")
+        change = _update_completion(enrollment, allow_reopen)
+    else:
+        with transaction.atomic():
+            # The course comes with the lock (the certificate listener reads its validity);
+            # only the enrollment's row is locked.
+            locked = (
+                Enrollment.objects.select_for_update(of=("self",))
+                .select_related("course")
+                .get(pk=enrollment.pk)
+            )
+            change = _update_completion(locked, allow_reopen)
+        enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
+    return change
+
+
+def _update_completion(
+    locked: Enrollment, allow_reopen: bool
+) -> completion.CompletionChange | None:
+    if locked.status == EnrollmentStatus.ACTIVE:
+        if not completion.is_complete(locked):
             return None
-        locked.save(update_fields=["status", "completed_at"])
-        completion.notify_listeners(locked, change)
-    enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
+        change = completion.CompletionChange.COMPLETED
+        locked.status, locked.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
+    elif locked.status == EnrollmentStatus.COMPLETED and allow_reopen:
+        if completion.is_complete(locked):
+            return None
+        change = completion.CompletionChange.REOPENED
+        locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
+    else:
+        return None
+    locked.save(update_fields=["status", "completed_at"])
+    completion.notify_listeners(locked, change)
     return change
 
 

@@ -352,6 +352,9 @@ def attempt_submit(
         locked = (locked if quiz_loaded else locked.select_related("quiz")).get(pk=attempt.pk)
         if quiz_loaded:
             locked.quiz = attempt.quiz
+        if Quiz.course.is_cached(locked.quiz) and locked.quiz.course_id == enrollment.course_id:
+            # The certificate listener reads the course on a completion.
+            enrollment.course = locked.quiz.course
         locked.enrollment = enrollment
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(_("This attempt has already been submitted."))
@@ -361,10 +364,10 @@ def attempt_submit(
             saved, rows = _parse_paper(locked, data, now, by_id)
             course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
             if not saved.errors:
-                _finish(locked, now=now, keys=keys, posted=rows)
+                _finish(locked, now=now, keys=keys, posted=rows, enrollment_locked=True)
                 return locked, saved
             _upsert(rows, _CONTENT_FIELDS)
-        _finish(locked, now=now, keys=keys)
+        _finish(locked, now=now, keys=keys, enrollment_locked=True)
     return locked, saved
 
 
@@ -428,8 +431,12 @@ def _grade(attempt: Attempt, *, keys=None, posted: list[AnswerRow] | None = None
     return result
 
 
-def _finish(attempt: Attempt, *, now: datetime, keys=None, posted=None) -> None:
-    """Grade and close an open attempt. Past the deadline it closes as it stood then."""
+def _finish(
+    attempt: Attempt, *, now: datetime, keys=None, posted=None, enrollment_locked: bool = False
+) -> None:
+    """Grade and close an open attempt. Past the deadline it closes as it stood then.
+    ``enrollment_locked``: ``attempt.enrollment`` is the row this transaction has locked, so the
+    completion check on a pass reads it as it is."""
     expired = attempt.deadline_passed(now)
     if keys is None and posted is None:
         _grade(attempt)
@@ -441,7 +448,9 @@ def _finish(attempt: Attempt, *, now: datetime, keys=None, posted=None) -> None:
         update_fields=["status", "submitted_at", "score", "max_score", "percent", "passed"]
     )
     if attempt.passed:
-        course_services.enrollment_update_completion(enrollment=attempt.enrollment)
+        course_services.enrollment_update_completion(
+            enrollment=attempt.enrollment, already_locked=enrollment_locked
+        )
 
 
 def attempts_close_expired(*, now: datetime | None = None) -> int:

@@ -32,12 +32,12 @@ def _own_attempt(request, quiz, enrollment, attempt_id) -> Attempt:
     """The learner's own attempt at this quiz; anybody else's is a 404."""
     if enrollment is None:
         raise Http404
-    attempt = (
-        Attempt.objects.select_related("quiz", "enrollment")
-        .filter(pk=attempt_id, quiz=quiz, enrollment=enrollment)
-        .first()
-    )
-    if attempt is None or not permissions.owns_attempt(request.user, attempt):
+    attempt = Attempt.objects.filter(pk=attempt_id, quiz=quiz, enrollment=enrollment).first()
+    if attempt is None:
+        raise Http404
+    # The filter matched these very rows; they are attached rather than joined in again.
+    attempt.quiz, attempt.enrollment = quiz, enrollment
+    if not permissions.owns_attempt(request.user, attempt):
         raise Http404
     return attempt
 

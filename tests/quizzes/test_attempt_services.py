@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -782,6 +783,30 @@ def test_the_course_completes_only_once_the_required_quiz_is_passed(enrollment, 
     stored = Enrollment.objects.get(pk=enrollment.pk)
     assert stored.status == EnrollmentStatus.COMPLETED
     assert stored.completed_at is not None
+
+
+def test_a_pass_that_completes_the_course_reads_the_enrollment_once(enrollment, quiz, now):
+    """The submit has locked the enrollment; the completion check works on that row instead of
+    locking and reading it again."""
+    _finish_lessons(enrollment)
+    attempt = attempt_start(enrollment=enrollment, quiz=quiz, now=now)
+    with CaptureQueriesContext(connection) as captured:
+        attempt_submit(attempt=attempt, data=correct_answers(quiz), now=now + MINUTE)
+
+    enrollment_reads = [
+        q["sql"] for q in captured if q["sql"].startswith('SELECT "courses_enrollment"."id"')
+    ]
+    assert len(enrollment_reads) == 1
+    stored = Enrollment.objects.get(pk=enrollment.pk)
+    assert stored.status == EnrollmentStatus.COMPLETED and stored.completed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_completion_check_on_a_locked_row_needs_a_transaction(enrollment):
+    from courses.services import enrollment_update_completion
+
+    with pytest.raises(RuntimeError):
+        enrollment_update_completion(enrollment=enrollment, already_locked=True)
 
 
 def test_passing_the_quiz_first_completes_the_course_with_the_last_lesson(enrollment, quiz, now):
