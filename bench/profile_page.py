@@ -49,6 +49,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=30, help="functions to list")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
+    parser.add_argument(
+        "--callers", metavar="REGEX", help="also list who calls the functions matching this"
+    )
     args = parser.parse_args()
 
     client = Client(SERVER_NAME="127.0.0.1")
@@ -82,7 +85,10 @@ def main() -> None:
         get()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
     print(out.getvalue())
 
 

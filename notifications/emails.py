@@ -62,8 +62,13 @@ def _path(kind: str, context: dict) -> str:
     return reverse("notifications:list")
 
 
-def present(log) -> dict:
-    """What a template needs to show one notification (email item or in-app entry)."""
+# The columns ``present`` reads: a list of notifications loads only these.
+PRESENTED_FIELDS = ("id", "kind", "object_id", "context", "created_at", "read_at")
+
+
+def present(log, *, absolute: bool = True) -> dict:
+    """What a template needs to show one notification (email item or in-app entry). An email
+    needs absolute links; the in-app list, served on the site itself, takes the path."""
     context = dict(log.context or {})
     rows = [
         {**row, "due_date": _date(row.get("due_date"))} for row in context.pop("rows", []) or []
@@ -77,7 +82,7 @@ def present(log) -> dict:
         "mandatory": is_mandatory(log.kind),
         "created_at": log.created_at,
         "unread": log.read_at is None,
-        "url": site_url(_path(log.kind, context)),
+        "url": site_url(_path(log.kind, context)) if absolute else _path(log.kind, context),
         "rows": rows,
         **context,
         "due_date": _date(context.get("due_date")),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import permissions, selectors, services
 from .calendar import build_calendar
-from .emails import present, site_url
+from .emails import PRESENTED_FIELDS, present, site_url
 from .forms import PreferencesForm
 from .kinds import MANDATORY_KINDS, MANDATORY_REASON, Kind, optional_kinds
 from .tokens import InvalidToken, read_token
@@ -22,10 +22,9 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def notification_list(request):
-    page = Paginator(selectors.notifications_for(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    items = [present(log) for log in page.object_list]
+    logs = selectors.notifications_for(user=request.user).only(*PRESENTED_FIELDS)
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [present(log, absolute=False) for log in page.object_list]
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
 
