@@ -104,9 +104,9 @@ def test_deleting_a_lesson_with_progress_is_refused_in_the_admin(admin_client):
 
     url = reverse("admin:courses_lesson_delete", args=[lesson.pk])
 
-    assert "make it optional instead" in admin_client.get(url).text.lower()
+    assert "archive it instead" in admin_client.get(url).text.lower()
     # The admin answers a POST by showing the same refusal again.
-    assert "make it optional instead" in admin_client.post(url, {"post": "yes"}).text.lower()
+    assert "archive it instead" in admin_client.post(url, {"post": "yes"}).text.lower()
     assert Lesson.objects.filter(pk=lesson.pk).exists()
 
 
