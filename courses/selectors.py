@@ -68,9 +68,10 @@ def _counted_progress() -> QuerySet:
 
 def required_lessons_total(course_ref: str = "course") -> Coalesce:
     """How many lessons of the course count towards completion (``counted_lessons_filter``:
-    the required ones that are not archived), as an expression over the enrollment or course row named by
-    ``course_ref``. "My learning" and the HR completion report both show progress from this and
-    ``required_lessons_done`` (or from ``annotate_lesson_counts``, which joins the same counts)."""
+    the required ones that are not archived), as an expression over the enrollment or course
+    row named by ``course_ref``. "My learning" and the HR completion report both show progress
+    from this and ``required_lessons_done`` (or from ``annotate_lesson_counts``, which joins
+    the same counts)."""
     counted = (
         _counted_lessons()
         .filter(course=OuterRef(course_ref))

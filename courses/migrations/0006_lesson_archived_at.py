@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0005_course_cover_image'),
+        ("courses", "0005_course_cover_image"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lesson',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
+            model_name="lesson",
+            name="archived_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="archived at"
+            ),
         ),
     ]

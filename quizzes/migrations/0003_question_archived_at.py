@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0002_attempt_grade_override'),
+        ("quizzes", "0002_attempt_grade_override"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
+            model_name="question",
+            name="archived_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="archived at"
+            ),
         ),
     ]
