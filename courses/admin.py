@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -185,8 +186,8 @@ class CourseAdmin(admin.ModelAdmin):
 class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 0
-    fields = ["position", "title", "required", "estimated_minutes"]
-    readonly_fields = ["position"]
+    fields = ["position", "title", "required", "estimated_minutes", "archived_at"]
+    readonly_fields = ["position", "archived_at"]
     show_change_link = True
 
 
@@ -251,16 +252,56 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(ServiceDeletesMixin, admin.ModelAdmin):
-    list_display = ["title", "module", "course", "position", "required"]
-    list_filter = ["course", "required"]
+    list_display = ["title", "module", "course", "position", "required", "archived_at"]
+    list_filter = ["course", "required", ("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["module", "course"]
     search_fields = ["title", "body"]
-    fields = ["module", "position", "title", "body", "video_url", "estimated_minutes", "required"]
+    fields = [
+        "module",
+        "position",
+        "title",
+        "body",
+        "video_url",
+        "estimated_minutes",
+        "required",
+        "archived_at",
+    ]
     inlines = [AttachmentInline]
+    actions = ["archive", "restore"]
 
     def get_readonly_fields(self, request, obj=None):
-        # A lesson stays in its module; positions change with the workspace's move buttons.
-        return ["module", "position"] if obj is not None else ["position"]
+        # A lesson stays in its module; positions change with the workspace's move buttons;
+        # archiving goes through the actions (authoring.lesson_archive / lesson_restore).
+        fields = ["module", "position"] if obj is not None else ["position"]
+        return [*fields, "archived_at"]
+
+    def _set_archived(self, request, queryset, service, done_message):
+        changed = 0
+        for lesson in queryset.select_related("course").order_by("pk"):
+            try:
+                changed += service(lesson=lesson, actor=request.user)
+            except PermissionDenied:
+                self.message_user(request, _("You may not change this course."), messages.ERROR)
+                return
+        self.message_user(request, done_message(changed), messages.SUCCESS)
+
+    @admin.action(description=_("Archive selected lessons (hidden from learners)"))
+    def archive(self, request, queryset):
+        self._set_archived(
+            request,
+            queryset,
+            authoring.lesson_archive,
+            lambda n: ngettext("%(n)d lesson archived.", "%(n)d lessons archived.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Restore selected lessons"))
+    def restore(self, request, queryset):
+        self._set_archived(
+            request,
+            queryset,
+            authoring.lesson_restore,
+            lambda n: ngettext("%(n)d lesson restored.", "%(n)d lessons restored.", n) % {"n": n},
+        )
 
     def ensure_deletable(self, obj):
         authoring.lesson_ensure_deletable(lesson=obj)

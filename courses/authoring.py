@@ -16,17 +16,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 
-from . import services
+from . import permissions, services
 from .cache import catalogue_changed
+from .completion import live_lessons_filter
 from .models import (
     Attachment,
     Category,
@@ -172,7 +175,7 @@ def course_update(*, course: Course, actor: User | None, data: Mapping[str, Any]
 
 def course_publish(*, course: Course, actor: User | None) -> Course:
     """Publish a course that has at least one lesson; the first publication time is kept."""
-    if not Lesson.objects.filter(course=course).exists():
+    if not Lesson.objects.filter(live_lessons_filter(), course=course).exists():
         raise AuthoringError(_("Add at least one lesson before publishing the course."))
     return services.course_set_status(course=course, status=CourseStatus.PUBLISHED, actor=actor)
 
@@ -281,7 +284,8 @@ def module_ensure_deletable(*, module: Module) -> None:
         raise AuthoringError(
             _(
                 "Learners have completed lessons in this module, so it cannot be deleted. "
-                "Make its lessons optional instead, or archive the course."
+                "Archive those lessons instead: learners no longer see them and their "
+                "record stays."
             )
         )
     if module.quizzes.filter(attempts__isnull=False).exists():
@@ -388,7 +392,8 @@ def lesson_ensure_deletable(*, lesson: Lesson) -> None:
         raise AuthoringError(
             _(
                 "Learners have completed this lesson, so it cannot be deleted without changing "
-                "their record. Make it optional instead, or archive the course."
+                "their record. Archive it instead (learners no longer see it; restoring it "
+                "brings it back with their progress), or make it optional."
             )
         )
 
@@ -417,6 +422,52 @@ def lesson_delete(*, lesson: Lesson, actor: User | None) -> None:
         )
         if was_required:
             _recheck_completions(course_id=course_id)
+
+
+def _require_author(actor: User, course: Course) -> None:
+    if not permissions.can_author_course(actor, course):
+        raise PermissionDenied("Not an author of this course.")
+
+
+def _set_lesson_archived(*, lesson: Lesson, actor: User, archived: bool) -> bool:
+    _require_author(actor, lesson.course)
+    with transaction.atomic():
+        locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        if locked.is_archived == archived:
+            lesson.archived_at = locked.archived_at
+            return False
+        lesson.archived_at = timezone.now() if archived else None
+        lesson.save(update_fields=["archived_at"])
+        audit_record(
+            actor=actor,
+            action="lesson.archive" if archived else "lesson.restore",
+            target=lesson.course,
+            data={"lesson": lesson.pk, "title": lesson.title, "required": lesson.required},
+        )
+        if archived and lesson.required:
+            # One required lesson fewer: learners who did all the others now complete.
+            _recheck_completions(course_id=lesson.course_id)
+        # The post_save signal made the cached pages stale inside the transaction; a learner
+        # page read meanwhile may have cached the old contents under the new version.
+        transaction.on_commit(catalogue_changed)
+    return True
+
+
+def lesson_archive(*, lesson: Lesson, actor: User) -> bool:
+    """Take a lesson out of the course for learners without deleting anything: it leaves the
+    course page, the contents, the lesson navigation and every progress and completion count
+    (``courses.completion``), its address answers 404 to learners, and the learners'
+    LessonProgress rows stay. Archiving a required lesson re-checks completions after commit.
+    Only the course's authors (``permissions.can_author_course``); audited. False when it was
+    archived already."""
+    return _set_lesson_archived(lesson=lesson, actor=actor, archived=True)
+
+
+def lesson_restore(*, lesson: Lesson, actor: User) -> bool:
+    """Bring an archived lesson back where it was, with the learners' progress it had. An
+    enrolment completed while it was archived stays completed. Audited; False when it was not
+    archived."""
+    return _set_lesson_archived(lesson=lesson, actor=actor, archived=False)
 
 
 def attachment_create(*, lesson: Lesson, title: str, file: File) -> Attachment:

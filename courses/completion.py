@@ -49,9 +49,27 @@ def notify_listeners(enrollment: "Enrollment", change: CompletionChange) -> None
         listener(enrollment, change)
 
 
+def live_lessons_filter(prefix: str = "") -> Q:
+    """Lessons learners see: every lesson that is not archived (``authoring.lesson_archive``).
+    ``prefix`` reaches the lesson through a relation (``"lesson__"`` from a LessonProgress)."""
+    return Q(**{f"{prefix}archived_at__isnull": True})
+
+
 def counted_lessons_filter(prefix: str = "") -> Q:
-    """Lessons that count towards progress: the required ones."""
-    return Q(**{f"{prefix}required": True})
+    """Lessons that count towards progress and completion: the required ones learners see.
+    Every count of lessons done or to do goes through this (or ``lesson_counts`` for rows
+    already loaded): the progress bars, My learning, the HR report and the completion check."""
+    return live_lessons_filter(prefix) & Q(**{f"{prefix}required": True})
+
+
+def lesson_is_live(lesson) -> bool:
+    """``live_lessons_filter`` for a lesson already loaded."""
+    return lesson.archived_at is None
+
+
+def lesson_counts(lesson) -> bool:
+    """``counted_lessons_filter`` for a lesson already loaded (tests hold the two together)."""
+    return lesson_is_live(lesson) and lesson.required
 
 
 def required_lessons_done(enrollment) -> bool:

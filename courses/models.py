@@ -202,6 +202,9 @@ class Lesson(models.Model):
         _("required for completion"),
         default=True,
     )
+    # Set by courses.authoring.lesson_archive: hidden from learners and left out of progress and
+    # completion (courses.completion), while the learners' LessonProgress rows stay.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["module__position", "position", "pk"]
@@ -227,6 +230,10 @@ class Lesson(models.Model):
     @property
     def video_embed_url(self) -> str | None:
         return video_embed_url(self.video_url)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:

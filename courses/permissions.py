@@ -1,6 +1,6 @@
 """Who may do what to courses, lessons and enrollments. Views, tasks and the admin call these."""
 
-from accounts.permissions import can_view_person, is_administrator, is_hr_officer
+from accounts.permissions import can_view_person, is_administrator, is_hr_officer, is_trainer
 
 from .models import Course, CourseStatus, Enrollment
 
@@ -17,6 +17,17 @@ def is_course_trainer(user, course: Course) -> bool:
 
 def can_manage_course(user, course: Course) -> bool:
     return is_administrator(user) or is_course_trainer(user, course)
+
+
+def can_author_course(user, course: Course) -> bool:
+    """Change the course's content: administrators, and its trainers while they hold the
+    trainer role (the workspace's rule, ``teaching.permissions``, and the authoring services'
+    that take an actor)."""
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    return is_trainer(user) and is_course_trainer(user, course)
 
 
 def can_view_course(user, course: Course, enrollment: Enrollment | None = None) -> bool:

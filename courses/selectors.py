@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .cache import catalogue_entries, catalogue_store, course_cache_key, lesson_cache_key
-from .completion import counted_lessons_filter
+from .completion import counted_lessons_filter, lesson_counts, live_lessons_filter
 from .models import (
     Attachment,
     Category,
@@ -68,9 +68,10 @@ def _counted_progress() -> QuerySet:
 
 def required_lessons_total(course_ref: str = "course") -> Coalesce:
     """How many lessons of the course count towards completion (``counted_lessons_filter``:
-    the required ones), as an expression over the enrollment or course row named by
-    ``course_ref``. "My learning" and the HR completion report both show progress from this and
-    ``required_lessons_done`` (or from ``annotate_lesson_counts``, which joins the same counts)."""
+    the required ones that are not archived), as an expression over the enrollment or course
+    row named by ``course_ref``. "My learning" and the HR completion report both show progress
+    from this and ``required_lessons_done`` (or from ``annotate_lesson_counts``, which joins
+    the same counts)."""
     counted = (
         _counted_lessons()
         .filter(course=OuterRef(course_ref))
@@ -220,7 +221,7 @@ def catalogue_courses(*, query: str = "", category: str = "", language: str = ""
     """Published courses matching the search words (any script) and filters."""
     # A correlated count runs only for the rows on the page and keeps the paginator's COUNT plain.
     lesson_count = (
-        Lesson.objects.filter(course=OuterRef("pk"))
+        Lesson.objects.filter(live_lessons_filter(), course=OuterRef("pk"))
         .order_by()
         .values("course")
         .annotate(n=Count("pk"))
@@ -285,7 +286,12 @@ def course_and_lesson(
 
 def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
     # The contents list shows titles; the lesson being read is loaded on its own with its body.
-    lessons = Lesson.objects.order_by("position", "pk").defer("body", "body_html")
+    # Archived lessons are left out of every learner page (contents, navigation, progress).
+    lessons = (
+        Lesson.objects.filter(live_lessons_filter())
+        .order_by("position", "pk")
+        .defer("body", "body_html")
+    )
     module_prefetches = [Prefetch("lessons", queryset=lessons)]
     course_prefetches = [Prefetch("trainers", queryset=_trainer_names())]
     if with_quizzes:
@@ -323,7 +329,7 @@ def course_progress(
         lesson.pk
         for module in course.modules.all()
         for lesson in module.lessons.all()
-        if lesson.required
+        if lesson_counts(lesson)
     ]
     return Progress(
         done=sum(1 for pk in required if pk in done_ids),
@@ -333,14 +339,16 @@ def course_progress(
 
 
 def lesson_in_course(*, course: Course, lesson_id: int) -> Lesson | None:
-    """The lesson with its module and attachments, only if it belongs to ``course``."""
+    """The lesson with its module and attachments, only if it belongs to ``course`` and is not
+    archived."""
     lesson = _load_lesson(lesson_id)
     return lesson if lesson is not None and lesson.course_id == course.pk else None
 
 
 def _load_lesson(lesson_id: int) -> Lesson | None:
     return (
-        Lesson.objects.select_related("module")
+        Lesson.objects.filter(live_lessons_filter())
+        .select_related("module")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("title")))
         .filter(pk=lesson_id)
         .first()
@@ -348,7 +356,8 @@ def _load_lesson(lesson_id: int) -> Lesson | None:
 
 
 def ordered_lessons(course: Course) -> list[Lesson]:
-    """Every lesson of a course loaded by ``course_by_slug``, in reading order."""
+    """Every lesson of a course loaded by ``course_by_slug`` (archived ones are not loaded), in
+    reading order."""
     return [lesson for module in course.modules.all() for lesson in module.lessons.all()]
 
 
@@ -357,7 +366,7 @@ def next_lesson_to_read(*, course: Course, done_ids: set[int]) -> Lesson | None:
     not yet done, else the first optional one not done, else None (everything read)."""
     lessons = ordered_lessons(course)
     for lesson in lessons:
-        if lesson.required and lesson.pk not in done_ids:
+        if lesson_counts(lesson) and lesson.pk not in done_ids:
             return lesson
     return next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
 

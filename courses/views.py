@@ -145,7 +145,10 @@ def lesson_detail(request, slug, lesson_id):
         return redirect("courses:detail", slug=course.slug)
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
     lessons = selectors.ordered_lessons(course)
-    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    if index is None:
+        # Not in the course's contents (archived): learners get no page for it.
+        raise Http404
     return render(
         request,
         "courses/lesson_detail.html",
@@ -224,6 +227,9 @@ def attachment_download(request, pk):
     course = attachment.lesson.course
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if not permissions.can_read_lessons(request.user, course, enrollment):
+        raise Http404
+    if attachment.lesson.is_archived and not permissions.can_manage_course(request.user, course):
+        # An archived lesson's files stay with it for its trainers (the workspace lists them).
         raise Http404
     try:
         handle = attachment.file.open("rb")

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courses.admin import ServiceDeletesMixin, save_inline_through
 
@@ -10,8 +12,8 @@ from .models import Attempt, Choice, Question, Quiz
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["position", "kind", "text", "points"]
-    readonly_fields = ["position"]
+    fields = ["position", "kind", "text", "points", "archived_at"]
+    readonly_fields = ["position", "archived_at"]
     show_change_link = True
 
 
@@ -96,8 +98,9 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(ServiceDeletesMixin, admin.ModelAdmin):
-    list_display = ["__str__", "quiz", "kind", "points"]
-    list_filter = ["kind", "quiz__course"]
+    list_display = ["__str__", "quiz", "kind", "points", "archived_at"]
+    list_filter = ["kind", "quiz__course", ("archived_at", admin.EmptyFieldListFilter)]
+    actions = ["archive", "restore"]
     list_select_related = ["quiz"]
     search_fields = ["text"]
     inlines = [ChoiceInline]
@@ -112,11 +115,46 @@ class QuestionAdmin(ServiceDeletesMixin, admin.ModelAdmin):
         "accepted_answers",
         "numeric_answer",
         "numeric_tolerance",
+        "archived_at",
     ]
-    readonly_fields = ["position"]
+    readonly_fields = ["position", "archived_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["quiz", "position"] if obj is not None else ["position"]
+        # Archiving goes through the actions (authoring.question_archive / question_restore).
+        fields = ["quiz", "position"] if obj is not None else ["position"]
+        return [*fields, "archived_at"]
+
+    def _set_archived(self, request, queryset, service, done_message):
+        changed = 0
+        for question in queryset.select_related("quiz__course").order_by("pk"):
+            try:
+                changed += service(question=question, actor=request.user)
+            except PermissionDenied:
+                self.message_user(request, _("You may not change this course."), messages.ERROR)
+                return
+        self.message_user(request, done_message(changed), messages.SUCCESS)
+
+    @admin.action(description=_("Archive selected questions (left out of new attempts)"))
+    def archive(self, request, queryset):
+        self._set_archived(
+            request,
+            queryset,
+            authoring.question_archive,
+            lambda n: (
+                ngettext("%(n)d question archived.", "%(n)d questions archived.", n) % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Restore selected questions"))
+    def restore(self, request, queryset):
+        self._set_archived(
+            request,
+            queryset,
+            authoring.question_restore,
+            lambda n: (
+                ngettext("%(n)d question restored.", "%(n)d questions restored.", n) % {"n": n}
+            ),
+        )
 
     def ensure_deletable(self, obj):
         authoring.question_ensure_deletable(question=obj)

@@ -3,7 +3,10 @@ cache until a question or choice changes.
 
 Starting an attempt needs the pool in its authored order with each question's choices;
 submitting one needs every drawn question's ``grading.QuestionKey``. Both come from the same two
-queries, so one cache entry per quiz holds both.
+queries, so one cache entry per quiz holds both. An archived question
+(``quizzes.authoring.question_archive``) is out of the pool, so no new attempt draws it, but its
+key stays (``archived``, and ``by_id``) for the attempts that drew it before: they are graded and
+regraded with it.
 
 The entries carry the version of the keys they were built for. Any save or delete of a
 question or choice (``quizzes.signals``) sets a new version at once and again when its
@@ -28,7 +31,9 @@ _VERSION_KEY = "quizzes:keys:version"
 
 
 def _entry_key(quiz_id: int) -> str:
-    return f"quizzes:keys:quiz:{quiz_id}"
+    # "v2": entries carry the archived questions apart from the pool; an entry stored in the
+    # earlier shape (every question in the pool) is never read back.
+    return f"quizzes:keys:v2:quiz:{quiz_id}"
 
 
 @dataclass(frozen=True)
@@ -36,12 +41,14 @@ class QuizKeys:
     """A quiz's questions as grading and drawing need them; no question text."""
 
     version: int
-    pool: tuple[grading.QuestionKey, ...]  # in the authored order (position, pk)
+    pool: tuple[grading.QuestionKey, ...]  # what new attempts draw, in the authored order
     choice_order: dict[int, tuple[int, ...]]  # question id: its choice ids in authored order
+    archived: tuple[grading.QuestionKey, ...] = ()  # drawn by older attempts only
 
     @cached_property
     def by_id(self) -> dict[int, grading.QuestionKey]:
-        return {key.id: key for key in self.pool}
+        """Every question's key, archived ones included: what grading an attempt needs."""
+        return {key.id: key for key in (*self.pool, *self.archived)}
 
 
 def keys_version() -> int:
@@ -71,7 +78,7 @@ def build_quiz_keys(quiz_id: int, *, version: int = 0) -> QuizKeys:
         .values_list("pk", "question_id", "is_correct")
     ):
         choices.setdefault(question_id, []).append((choice_id, is_correct))
-    pool = []
+    pool, archived = [], []
     for (
         question_id,
         kind,
@@ -80,6 +87,7 @@ def build_quiz_keys(quiz_id: int, *, version: int = 0) -> QuizKeys:
         accepted_answers,
         numeric_answer,
         numeric_tolerance,
+        archived_at,
     ) in (
         Question.objects.filter(quiz_id=quiz_id)
         .order_by("position", "pk")
@@ -91,10 +99,11 @@ def build_quiz_keys(quiz_id: int, *, version: int = 0) -> QuizKeys:
             "accepted_answers",
             "numeric_answer",
             "numeric_tolerance",
+            "archived_at",
         )
     ):
         own = choices.get(question_id, [])
-        pool.append(
+        (pool if archived_at is None else archived).append(
             grading.QuestionKey(
                 id=question_id,
                 kind=kind,
@@ -110,6 +119,7 @@ def build_quiz_keys(quiz_id: int, *, version: int = 0) -> QuizKeys:
     return QuizKeys(
         version=version,
         pool=tuple(pool),
+        archived=tuple(archived),
         choice_order={qid: tuple(c for c, _ in own) for qid, own in choices.items()},
     )
 

@@ -11,14 +11,17 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from courses.authoring import AuthoringError
 from courses.models import Course, Module
+from courses.permissions import can_author_course
 
 from .answer_keys import keys_changed
 from .models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
@@ -28,10 +31,12 @@ __all__ = [
     "choice_create",
     "choice_delete",
     "choice_update",
+    "question_archive",
     "question_create",
     "question_delete",
     "question_ensure_deletable",
     "question_move",
+    "question_restore",
     "question_save",
     "question_update",
     "questions_import",
@@ -260,7 +265,8 @@ def question_ensure_deletable(*, question: Question) -> None:
         raise AuthoringError(
             _(
                 "Learners have answered this question, so it cannot be deleted without "
-                "changing their attempts."
+                "changing their attempts. Archive it instead: new attempts leave it out, and "
+                "the attempts that had it keep it."
             )
         )
 
@@ -276,6 +282,41 @@ def question_delete(*, question: Question, actor: User | None) -> None:
             data={"question": question.pk},
         )
         question.delete()
+
+
+def _set_question_archived(*, question: Question, actor: User, archived: bool) -> bool:
+    if not can_author_course(actor, question.quiz.course):
+        raise PermissionDenied("Not an author of this course.")
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        if (locked.archived_at is not None) == archived:
+            question.archived_at = locked.archived_at
+            return False
+        question.archived_at = timezone.now() if archived else None
+        # The save's signal makes the cached answer keys stale, now and after commit.
+        question.save(update_fields=["archived_at"])
+        audit_record(
+            actor=actor,
+            action="question.archive" if archived else "question.restore",
+            target=question.quiz,
+            data={"question": question.pk},
+        )
+    return True
+
+
+def question_archive(*, question: Question, actor: User) -> bool:
+    """Take a question out of the quiz's pool without deleting it: new attempts never draw it
+    and the question count learners see leaves it out (a pool size larger than what is left
+    draws every remaining question, as for any quiz with too few questions). Attempts that drew
+    it keep it: they are graded, regraded and reviewed with it. Only the course's authors;
+    audited. False when it was archived already."""
+    return _set_question_archived(question=question, actor=actor, archived=True)
+
+
+def question_restore(*, question: Question, actor: User) -> bool:
+    """Put an archived question back in the pool, where it was. Audited; False when it was not
+    archived."""
+    return _set_question_archived(question=question, actor=actor, archived=False)
 
 
 def questions_import(

@@ -157,6 +157,9 @@ class Question(models.Model):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
+    # Set by quizzes.authoring.question_archive: no new attempt draws it and learners' question
+    # counts leave it out; attempts that drew it keep it, graded, regraded and reviewed with it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["quiz", "position", "pk"]
@@ -175,6 +178,10 @@ class Question(models.Model):
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Choice(models.Model):

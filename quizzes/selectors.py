@@ -61,6 +61,11 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
     return Quiz.objects.select_related("module").filter(course=course, pk=quiz_id).first()
 
 
+def pool_question_count(*, quiz: Quiz) -> int:
+    """How many questions new attempts draw from: the quiz's questions that are not archived."""
+    return quiz.questions.filter(archived_at__isnull=True).count()
+
+
 def attempts_of(*, quiz: Quiz, enrollment) -> list[Attempt]:
     if enrollment is None:
         return []

@@ -63,7 +63,7 @@ def quiz_detail(request, slug, quiz_id):
             "attempts_left": None if quiz.attempt_limit is None else quiz.attempt_limit - used,
             "can_take": permissions.can_take_quiz(request.user, quiz, enrollment),
             "can_grade": permissions.can_grade_quiz(request.user, quiz),
-            "question_count": quiz.questions.count(),
+            "question_count": selectors.pool_question_count(quiz=quiz),
         },
     )
 

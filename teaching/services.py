@@ -32,7 +32,8 @@ def course_duplicate(*, course: Course, actor: User | None, title: str, slug: st
     """A new draft copy of ``course`` for a new intake or a language version: its settings,
     trainers, modules, lessons, attachments (the files copied), quizzes with their questions and
     choices, and its certificate template when one was chosen; never its enrolments, progress
-    or attempts. One transaction; audited on the copy as ``course.duplicate``."""
+    or attempts, nor archived lessons and questions. One transaction; audited on the copy as
+    ``course.duplicate``."""
     with transaction.atomic():
         copy = authoring.course_create(
             actor=actor,
@@ -54,7 +55,12 @@ def course_duplicate(*, course: Course, actor: User | None, title: str, slug: st
         modules = {}
         for module in course.modules.order_by("position", "pk"):
             modules[module.pk] = authoring.module_create(course=copy, title=module.title)
-            lessons = module.lessons.order_by("position", "pk").prefetch_related("attachments")
+            # Archived lessons and questions are retired content: the copy starts without them.
+            lessons = (
+                module.lessons.filter(archived_at__isnull=True)
+                .order_by("position", "pk")
+                .prefetch_related("attachments")
+            )
             for lesson in lessons:
                 new_lesson = authoring.lesson_create(
                     module=modules[module.pk],
@@ -81,6 +87,8 @@ def course_duplicate(*, course: Course, actor: User | None, title: str, slug: st
                 **{name: getattr(quiz, name) for name in _COPIED_QUIZ_FIELDS if name != "title"},
             )
             for question in sorted(quiz.questions.all(), key=lambda q: (q.position, q.pk)):
+                if question.is_archived:
+                    continue
                 # Choices one by one, so a question the admin left incomplete is copied as it
                 # is rather than refused.
                 new_question = quiz_authoring.question_create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import archive_views, views
 
 app_name = "teaching"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("lessons/<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
     path("lessons/<int:pk>/delete/", views.lesson_delete, name="lesson_delete"),
     path("lessons/<int:pk>/move/", views.lesson_move, name="lesson_move"),
+    path("lessons/<int:pk>/archive/", archive_views.lesson_archive, name="lesson_archive"),
+    path("lessons/<int:pk>/restore/", archive_views.lesson_restore, name="lesson_restore"),
     path("lessons/<int:pk>/attachments/new/", views.attachment_create, name="attachment_create"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("courses/<int:pk>/quizzes/new/", views.quiz_create, name="quiz_create"),
@@ -36,4 +38,6 @@ urlpatterns = [
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
     path("questions/<int:pk>/move/", views.question_move, name="question_move"),
+    path("questions/<int:pk>/archive/", archive_views.question_archive, name="question_archive"),
+    path("questions/<int:pk>/restore/", archive_views.question_restore, name="question_restore"),
 ]

@@ -336,7 +336,13 @@ def lesson_delete(request, pk):
     return render(
         request,
         "teaching/confirm_delete.html",
-        {"course": lesson.course, "object": lesson, "kind": "lesson"},
+        # Deleting a lesson in a learner's record is refused: the page offers archiving.
+        {
+            "course": lesson.course,
+            "object": lesson,
+            "kind": "lesson",
+            "in_use": lesson.progress.exists(),
+        },
     )
 
 
@@ -469,7 +475,12 @@ def question_delete(request, pk):
     return render(
         request,
         "teaching/question_delete.html",
-        {"course": quiz.course, "quiz": quiz, "question": question},
+        {
+            "course": quiz.course,
+            "quiz": quiz,
+            "question": question,
+            "in_use": question.answers.exists(),
+        },
     )
 
 

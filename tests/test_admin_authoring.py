@@ -104,9 +104,9 @@ def test_deleting_a_lesson_with_progress_is_refused_in_the_admin(admin_client):
 
     url = reverse("admin:courses_lesson_delete", args=[lesson.pk])
 
-    assert "make it optional instead" in admin_client.get(url).text.lower()
+    assert "archive it instead" in admin_client.get(url).text.lower()
     # The admin answers a POST by showing the same refusal again.
-    assert "make it optional instead" in admin_client.post(url, {"post": "yes"}).text.lower()
+    assert "archive it instead" in admin_client.post(url, {"post": "yes"}).text.lower()
     assert Lesson.objects.filter(pk=lesson.pk).exists()
 
 
@@ -187,3 +187,34 @@ def test_deleting_an_answered_question_is_refused_in_the_admin(admin_client):
     # The admin answers a POST by showing the same refusal again.
     assert "cannot be deleted" in admin_client.post(url, {"post": "yes"}).text
     assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_the_admin_archives_and_restores_lessons_and_questions_through_the_services(admin_client):
+    course = course_with_lessons()
+    lesson = Lesson.objects.filter(course=course).first()
+    quiz = QuizFactory(course=course)
+    question = choice_question(quiz)
+    lessons_url = reverse("admin:courses_lesson_changelist")
+    questions_url = reverse("admin:quizzes_question_changelist")
+
+    admin_client.post(lessons_url, {"action": "archive", "_selected_action": [lesson.pk]})
+    admin_client.post(questions_url, {"action": "archive", "_selected_action": [question.pk]})
+
+    lesson.refresh_from_db()
+    question.refresh_from_db()
+    assert lesson.archived_at is not None
+    assert question.archived_at is not None
+    assert {"lesson.archive", "question.archive"} <= set(
+        AuditEvent.objects.values_list("action", flat=True)
+    )
+    # Shown on the change pages, not editable there.
+    page = admin_client.get(reverse("admin:courses_lesson_change", args=[lesson.pk]))
+    assert "archived_at" not in page.context["adminform"].form.fields
+    assert "Archived at" in page.text
+
+    admin_client.post(lessons_url, {"action": "restore", "_selected_action": [lesson.pk]})
+    admin_client.post(questions_url, {"action": "restore", "_selected_action": [question.pk]})
+    lesson.refresh_from_db()
+    question.refresh_from_db()
+    assert lesson.archived_at is None
+    assert question.archived_at is None

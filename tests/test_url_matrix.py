@@ -586,6 +586,19 @@ MATRIX = {
         "post": lambda w: {"direction": "down"},
         "private": True,
     },
+    # Archiving has a confirmation page; restoring is a button on the course outline.
+    "teaching:lesson_archive": {
+        "kwargs": _lesson_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
+    "teaching:lesson_restore": {
+        "kwargs": _lesson_pk,
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:course")),
+        "private": True,
+    },
     "teaching:attachment_create": {
         "kwargs": _lesson_pk,
         "GET": course_staff(),
@@ -650,6 +663,18 @@ MATRIX = {
     "teaching:question_delete": {
         "kwargs": _question_pk,
         "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "private": True,
+    },
+    "teaching:question_archive": {
+        "kwargs": _question_pk,
+        "GET": course_staff(),
+        "POST": course_staff(to("teaching:quiz")),
+        "private": True,
+    },
+    "teaching:question_restore": {
+        "kwargs": _question_pk,
+        "GET": signed_in(405),
         "POST": course_staff(to("teaching:quiz")),
         "private": True,
     },

@@ -22,10 +22,12 @@ from accounts.roles import Role
 from certificates import bulk as certificate_bulk
 from certificates import services as certificate_services
 from certificates.models import Certificate
+from courses import authoring as course_authoring
 from courses import services as course_services
 from courses.models import Course, Enrollment, EnrollmentSource, Lesson
 from jobs import services as job_services
 from jobs.models import BackgroundJob
+from quizzes import authoring as quiz_authoring
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz, ReviewPolicy
 from reports import exports as report_exports
@@ -328,6 +330,13 @@ PAGES = (
         then=_lesson_preview,
     ),
     Page("teach-lesson-delete", TRAINER, lambda s: _teach_url("lesson_delete", s.lessons[1].pk)),
+    # A lesson in a learner's record: the delete page offers archiving instead.
+    Page(
+        "teach-lesson-delete-in-use",
+        TRAINER,
+        lambda s: _teach_url("lesson_delete", s.lessons[0].pk),
+    ),
+    Page("teach-lesson-archive", TRAINER, lambda s: _teach_url("lesson_archive", s.lessons[0].pk)),
     Page(
         "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
     ),
@@ -346,6 +355,16 @@ PAGES = (
         "teach-question-edit",
         TRAINER,
         lambda s: _teach_url("question_edit", s.quiz.questions.order_by("position")[0].pk),
+    ),
+    Page(
+        "teach-question-delete-in-use",
+        TRAINER,
+        lambda s: _teach_url("question_delete", s.quiz.questions.order_by("position")[0].pk),
+    ),
+    Page(
+        "teach-question-archive",
+        TRAINER,
+        lambda s: _teach_url("question_archive", s.quiz.questions.order_by("position")[0].pk),
     ),
     Page(
         "teach-question-new-errors",
@@ -428,6 +447,11 @@ def build_site() -> Site:
             )
         )
     LessonFactory(module=lessons[1].module, position=2, title="Reporting", required=False)
+    # An archived lesson: gone from the learner's pages, marked with Restore in the workspace.
+    course_authoring.lesson_archive(
+        lesson=LessonFactory(module=lessons[0].module, position=2, title="Old password rules"),
+        actor=trainer,
+    )
 
     enrollment = course_services.enrollment_create(
         user=learner,
@@ -454,6 +478,10 @@ def build_site() -> Site:
     ]
     submitted, _saved = quiz_services.attempt_submit(attempt=first, data=answers)
     open_attempt = quiz_services.attempt_start(enrollment=enrollment, quiz=quiz)
+    # Archived after both attempts drew it: the review still shows it, the quiz page marks it.
+    quiz_authoring.question_archive(
+        question=quiz.questions.order_by("position").last(), actor=trainer
+    )
 
     # A finished course with its certificate issued, and the trainer's ZIP of its certificates.
     done_course = CourseFactory(

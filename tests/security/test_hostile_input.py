@@ -227,6 +227,11 @@ def _pages(w: World):
         ("trainer", "post", "teaching:question_edit", (w.question_ids[0],), QUESTION_FIELDS),
         ("trainer", "post", "teaching:quiz_import", (w.quiz.pk,), ["action", "text", "format"]),
         ("trainer", "post", "teaching:quiz_regrade", (w.quiz.pk,), []),
+        # Archiving and restoring read no field; whatever is posted changes nothing else.
+        ("trainer", "post", "teaching:lesson_archive", (w.lesson.pk,), ["direction"]),
+        ("trainer", "post", "teaching:lesson_restore", (w.lesson.pk,), ["direction"]),
+        ("trainer", "post", "teaching:question_archive", (w.question_ids[0],), ["direction"]),
+        ("trainer", "post", "teaching:question_restore", (w.question_ids[0],), ["direction"]),
         (
             "trainer",
             "post",
@@ -294,7 +299,7 @@ QUESTION_FIELDS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 51
+PAGE_COUNT = 55
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -382,6 +387,10 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (trainer, "get", "teaching:quiz", [first]),
         (trainer, "get", "teaching:question_edit", [first]),
         (trainer, "post", "teaching:attachment_delete", [first]),
+        (trainer, "post", "teaching:lesson_archive", [first]),
+        (trainer, "post", "teaching:lesson_restore", [first]),
+        (trainer, "post", "teaching:question_archive", [first]),
+        (trainer, "post", "teaching:question_restore", [first]),
     ]:
         _assert_no_server_error(_send(client, method, reverse(name, args=args), {}))
 

@@ -4,6 +4,7 @@ authoring address, crafted POSTs included, and nothing changes."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import user_set_roles
@@ -23,6 +24,10 @@ def authoring_requests(course, visitor_pk=0):
     quiz = QuizFactory(course=course)
     question = choice_question(quiz)
     choice_question(quiz)
+    # Archived ones, for the crafted restores.
+    archived_lesson = module.lessons.order_by("position").last()
+    Lesson.objects.filter(pk=archived_lesson.pk).update(archived_at=timezone.now())
+    archived_question = choice_question(quiz, archived_at=timezone.now())
     module_order = ",".join(str(pk) for pk in course.modules.values_list("pk", flat=True)[::-1])
     lesson_order = ",".join(str(pk) for pk in module.lessons.values_list("pk", flat=True)[::-1])
     aiken = "Q?\nA. Yes\nB. No\nANSWER: A\n"
@@ -63,6 +68,10 @@ def authoring_requests(course, visitor_pk=0):
         ),
         ("teaching:question_move", question.pk, {"direction": "down"}),
         ("teaching:question_delete", question.pk, {}),
+        ("teaching:lesson_archive", lesson.pk, {}),
+        ("teaching:lesson_restore", archived_lesson.pk, {}),
+        ("teaching:question_archive", question.pk, {}),
+        ("teaching:question_restore", archived_question.pk, {}),
     ]
     return [(reverse(name, args=[pk]), data) for name, pk, data in posts]
 
@@ -71,10 +80,18 @@ def snapshot(course):
     return (
         Course.objects.filter(pk=course.pk).values_list("title", "status").get(),
         list(Module.objects.filter(course=course).values_list("pk", "title", "position")),
-        list(Lesson.objects.filter(course=course).values_list("pk", "title", "position")),
+        list(
+            Lesson.objects.filter(course=course).values_list(
+                "pk", "title", "position", "archived_at"
+            )
+        ),
         sorted(course.trainers.values_list("pk", flat=True)),
         list(Quiz.objects.filter(course=course).values_list("pk", "title", "pass_mark")),
-        list(Question.objects.filter(quiz__course=course).values_list("pk", "text", "position")),
+        list(
+            Question.objects.filter(quiz__course=course).values_list(
+                "pk", "text", "position", "archived_at"
+            )
+        ),
     )
 
 
@@ -97,7 +114,7 @@ def test_outsiders_get_404_on_every_authoring_url_and_change_nothing(client, who
 
     for url, data in requests:
         assert client.post(url, data).status_code == 404, url
-        if not url.endswith(("/move/", "/order/")):
+        if not url.endswith(("/move/", "/order/", "/restore/")):
             assert client.get(url).status_code == 404, url
     assert client.get(reverse("teaching:course", args=[course.pk])).status_code == 404
 

@@ -262,7 +262,7 @@ def test_a_lesson_with_progress_is_not_deleted_and_the_reason_is_shown(trainer_c
     response = trainer_client.post(reverse("teaching:lesson_delete", args=[lesson.pk]), follow=True)
 
     assert Lesson.objects.filter(pk=lesson.pk).exists()
-    assert "Make it optional instead" in response.text
+    assert "Archive it instead" in response.text
     response = trainer_client.post(
         reverse("teaching:module_delete", args=[lesson.module_id]), follow=True
     )
