@@ -294,3 +294,19 @@ def test_catalogue_card_counts_lessons_learners_see(client, trainer):
     text = client.get(reverse("courses:catalogue")).text
     assert "1 lesson<" in text
     assert "2 lessons" not in text
+
+
+def test_a_module_whose_lessons_are_all_archived_shows_no_empty_heading(client, trainer):
+    course = course_with_lessons(lessons_per_module=1, modules=2, trainers=[trainer])
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    first_module, second_module = course.modules.order_by("position")
+    detail_url = reverse("courses:detail", args=[course.slug])
+    assert second_module.title in client.get(detail_url).text
+
+    authoring.lesson_archive(lesson=second_module.lessons.get(), actor=trainer)
+
+    page = client.get(detail_url).text
+    assert first_module.title in page
+    assert second_module.title not in page
