@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import is_trainer
 from certificates import services as certificate_services
 from courses import authoring
+from courses import pages as course_pages
+from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Course, CourseStatus, Lesson, Module
 from courses.text import render_markdown
@@ -620,6 +622,56 @@ def quiz_preview(request, pk):
         "teaching/quiz_preview.html",
         {"quiz": quiz, "course": quiz.course, "paper": paper, "result": result, "seed": seed},
     )
+
+
+def _preview_url(course: Course) -> str:
+    return reverse("teaching:course_learner_preview", args=[course.pk])
+
+
+@login_required
+@require_GET
+def course_learner_preview(request, pk):
+    """The course page as a learner sees it on enrolling, rendered by the learner's template
+    (``courses.pages``): no progress yet, the lessons and quizzes linked to their previews.
+    Nothing is read from or written to anyone's enrolment."""
+    course = _course_or_404(request, pk)
+    learner_course = course_selectors.course_by_slug(slug=course.slug, with_quizzes=True)
+    if learner_course is None:
+        raise Http404
+    context = course_pages.course_page_context(
+        course=learner_course,
+        enrollment=None,
+        done_ids=set(),
+        can_read=True,
+        can_enrol=False,
+        course_url=_preview_url(course),
+        enrollment_links=[],
+        preview=True,
+    )
+    return render(request, "courses/course_detail.html", context)
+
+
+@login_required
+@require_GET
+def lesson_learner_preview(request, pk, lesson_id):
+    """A lesson as a learner reads it, through the learner's template and sanitiser, with the
+    "mark as done" button shown but inactive; nothing is recorded."""
+    course = _course_or_404(request, pk)
+    learner_course, lesson = course_selectors.course_and_lesson(
+        slug=course.slug, lesson_id=lesson_id
+    )
+    if learner_course is None or lesson is None:
+        raise Http404
+    context = course_pages.lesson_page_context(
+        course=learner_course,
+        lesson=lesson,
+        enrollment=None,
+        done_ids=set(),
+        can_mark_done=False,
+        course_url=_preview_url(course),
+        preview=True,
+    )
+    return render(request, "courses/lesson_detail.html", context)
 
 
 @login_required

@@ -488,6 +488,19 @@ MATRIX = {
         "POST": signed_in(405),
         "private": True,
     },
+    # The learner's pages as the course's trainers preview them; nothing is recorded.
+    "teaching:course_learner_preview": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:lesson_learner_preview": {
+        "kwargs": lambda w: {"pk": w.course.pk, "lesson_id": w.lesson.pk},
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
     "teaching:course_edit": {
         "kwargs": _course_pk,
         "GET": course_staff(),

@@ -331,6 +331,16 @@ PAGES = (
     Page(
         "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
     ),
+    Page(
+        "teach-course-learner-preview",
+        TRAINER,
+        lambda s: _teach_url("course_learner_preview", s.course.pk),
+    ),
+    Page(
+        "teach-lesson-learner-preview",
+        TRAINER,
+        lambda s: _teach_url("lesson_learner_preview", s.course.pk, s.lessons[0].pk),
+    ),
     Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
     Page("teach-quiz-preview", TRAINER, lambda s: _teach_url("quiz_preview", s.quiz.pk)),
     Page(
