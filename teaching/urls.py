@@ -42,4 +42,5 @@ urlpatterns = [
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
     path("questions/<int:pk>/move/", views.question_move, name="question_move"),
+    path("quizzes/<int:pk>/questions/order/", views.question_order, name="question_order"),
 ]

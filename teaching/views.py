@@ -730,6 +730,24 @@ def lesson_order(request, pk):
 
 
 @login_required
+@require_POST
+def question_order(request, pk):
+    """The order of the quiz's questions after a drag and drop (the move buttons are the
+    keyboard and no-script way to the same result)."""
+    quiz = _quiz_or_404(request, pk)
+    order = _order(request)
+    try:
+        if order is None:
+            raise quiz_authoring.AuthoringError(
+                _("The list of questions is out of date; reload the page.")
+            )
+        quiz_authoring.question_reorder(quiz=quiz, question_ids=order)
+    except quiz_authoring.AuthoringError as error:
+        messages.error(request, str(error))
+    return redirect("teaching:quiz", pk=quiz.pk)
+
+
+@login_required
 @require_http_methods(GET_POST)
 def quiz_regrade(request, pk):
     """A confirmation that says how many attempts a regrade touches, then a background job."""

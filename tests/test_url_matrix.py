@@ -666,6 +666,15 @@ MATRIX = {
         "POST": course_staff(to("teaching:quiz")),
         "private": True,
     },
+    "teaching:question_order": {
+        "kwargs": lambda w: {"pk": w.open_quiz.pk},
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:quiz")),
+        "post": lambda w: {
+            "order": ",".join(str(pk) for pk in w.open_quiz.questions.values_list("pk", flat=True))
+        },
+        "private": True,
+    },
     "teaching:question_move": {
         "kwargs": _question_pk,
         "GET": signed_in(405),

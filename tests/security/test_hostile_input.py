@@ -219,6 +219,7 @@ def _pages(w: World):
         ("trainer", "post", "teaching:module_move", (w.lesson.module_id,), ["direction"]),
         ("trainer", "post", "teaching:module_order", (w.course.pk,), ["order"]),
         ("trainer", "post", "teaching:lesson_order", (w.lesson.module_id,), ["order"]),
+        ("trainer", "post", "teaching:question_order", (w.quiz.pk,), ["order"]),
         ("trainer", "post", "teaching:lesson_create", (w.lesson.module_id,), LESSON_FIELDS),
         ("trainer", "post", "teaching:lesson_edit", (w.lesson.pk,), LESSON_FIELDS),
         ("trainer", "post", "teaching:attachment_create", (w.lesson.pk,), ["title", "file"]),
@@ -294,7 +295,7 @@ QUESTION_FIELDS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 51
+PAGE_COUNT = 52
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -383,6 +384,7 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (trainer, "get", "teaching:module_edit", [first]),
         (trainer, "get", "teaching:lesson_edit", [first]),
         (trainer, "get", "teaching:quiz", [first]),
+        (trainer, "post", "teaching:question_order", [first]),
         (trainer, "get", "teaching:question_edit", [first]),
         (trainer, "post", "teaching:attachment_delete", [first]),
     ]:

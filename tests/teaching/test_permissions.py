@@ -23,6 +23,7 @@ def authoring_requests(course, visitor_pk=0):
     quiz = QuizFactory(course=course)
     question = choice_question(quiz)
     choice_question(quiz)
+    question_order = ",".join(str(pk) for pk in quiz.questions.values_list("pk", flat=True)[::-1])
     module_order = ",".join(str(pk) for pk in course.modules.values_list("pk", flat=True)[::-1])
     lesson_order = ",".join(str(pk) for pk in module.lessons.values_list("pk", flat=True)[::-1])
     aiken = "Q?\nA. Yes\nB. No\nANSWER: A\n"
@@ -62,6 +63,7 @@ def authoring_requests(course, visitor_pk=0):
             {"kind": "numeric", "text": "Hacked", "numeric_answer": "1", "points": "1"},
         ),
         ("teaching:question_move", question.pk, {"direction": "down"}),
+        ("teaching:question_order", quiz.pk, {"order": question_order}),
         ("teaching:question_delete", question.pk, {}),
     ]
     return [(reverse(name, args=[pk]), data) for name, pk, data in posts]
