@@ -211,6 +211,20 @@ def _aiken_preview(page, site: Site) -> None:
     expect(page.locator("main #preview-heading")).to_be_visible()
 
 
+def _gift_preview(page, site: Site) -> None:
+    """GIFT with a missing word, a range, several numeric answers (a note) and an essay."""
+    page.locator("main [name=format]").select_option("gift")
+    page.locator("main [name=text]").fill(
+        "Потпис {~напредни =квалификовани} важи као својеручни.\n\n"
+        "Колико чланова има комисија? {#3..7}\n\n"
+        "Када је рођен Вук? {#=%50%1786:2 =1787:0}\n\n"
+        "Напишите есеј. {}\n"
+    )
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
 def _preview_checked(page, site: Site) -> None:
     with page.expect_navigation():
         page.locator("main .quiz-actions button").click()
@@ -369,6 +383,12 @@ PAGES = (
         TRAINER,
         lambda s: _teach_url("quiz_import", s.quiz.pk),
         then=_aiken_preview,
+    ),
+    Page(
+        "teach-quiz-import-gift-preview",
+        TRAINER,
+        lambda s: _teach_url("quiz_import", s.quiz.pk),
+        then=_gift_preview,
     ),
     Page(
         "error-405",
