@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from lms import boundary
 
 from . import cache as catalogue_cache
-from . import links, permissions, selectors, services
+from . import links, pages, permissions, selectors, services
 from .forms import CatalogueFilterForm
 from .models import Attachment, EnrollmentSource, EnrollmentStatus
-from .templatetags.lms_html import lang_attr
 
 
 def _visible_course_or_404(request, slug, *, with_quizzes=False):
@@ -69,36 +68,23 @@ def catalogue(request):
 def course_detail(request, slug):
     course, enrollment = _visible_course_or_404(request, slug, with_quizzes=True)
     done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
-    can_read = permissions.can_read_lessons(request.user, course, enrollment)
     is_open = enrollment is not None and enrollment.is_open
     open_enrollment = enrollment if is_open else None
-    return render(
-        request,
-        "courses/course_detail.html",
-        {
-            "course": course,
-            "enrollment": open_enrollment,
-            "enrollment_links": links.links_for([open_enrollment]).get(
-                getattr(open_enrollment, "pk", None), []
-            ),
-            "progress": selectors.course_progress(
-                course=course, enrollment=enrollment, done_ids=done_ids
-            ),
-            "done_ids": done_ids,
-            "can_enrol": permissions.can_enrol_self(request.user, course),
-            "can_read": can_read,
-            # The main action once enrolled: start, or continue where the learner left off.
-            "next_lesson": (
-                selectors.next_lesson_to_read(course=course, done_ids=done_ids)
-                if is_open and can_read
-                else None
-            ),
-            "can_leave": enrollment is not None
-            and enrollment.is_open
-            and enrollment.source == EnrollmentSource.SELF
-            and enrollment.completed_at is None,
-        },
+    context = pages.course_page_context(
+        course=course,
+        enrollment=open_enrollment,
+        done_ids=done_ids,
+        can_read=permissions.can_read_lessons(request.user, course, enrollment),
+        can_enrol=permissions.can_enrol_self(request.user, course),
+        course_url=reverse("courses:detail", args=[course.slug]),
+        enrollment_links=links.links_for([open_enrollment]).get(
+            getattr(open_enrollment, "pk", None), []
+        ),
     )
+    context["can_leave"] = (
+        is_open and enrollment.source == EnrollmentSource.SELF and enrollment.completed_at is None
+    )
+    return render(request, "courses/course_detail.html", context)
 
 
 @login_required
@@ -143,33 +129,17 @@ def lesson_detail(request, slug, lesson_id):
     if not permissions.can_read_lessons(request.user, course, enrollment):
         messages.info(request, _("Enrol in the course to read its lessons."))
         return redirect("courses:detail", slug=course.slug)
-    done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
-    lessons = selectors.ordered_lessons(course)
-    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    if index is None:
-        # Not in the course's contents (archived): learners get no page for it.
-        raise Http404
-    return render(
-        request,
-        "courses/lesson_detail.html",
-        {
-            "course": course,
-            # Worked out once for the title, the body and every entry of the contents.
-            "course_lang": lang_attr(course.language),
-            "lesson": lesson,
-            "enrollment": enrollment,
-            "done_ids": done_ids,
-            "is_done": lesson.pk in done_ids,
-            "can_mark_done": permissions.can_mark_lesson_done(request.user, enrollment),
-            # One reversal for the whole contents list instead of one per lesson.
-            "lessons_url": reverse("courses:detail", args=[course.slug]) + "lessons/",
-            "previous_lesson": lessons[index - 1] if index > 0 else None,
-            "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
-            "progress": selectors.course_progress(
-                course=course, enrollment=enrollment, done_ids=done_ids
-            ),
-        },
+    context = pages.lesson_page_context(
+        course=course,
+        lesson=lesson,
+        enrollment=enrollment,
+        done_ids=selectors.completed_lesson_ids(enrollment=enrollment),
+        can_mark_done=permissions.can_mark_lesson_done(request.user, enrollment),
+        course_url=reverse("courses:detail", args=[course.slug]),
     )
+    if context is None:
+        raise Http404
+    return render(request, "courses/lesson_detail.html", context)
 
 
 @login_required

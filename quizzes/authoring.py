@@ -36,6 +36,7 @@ __all__ = [
     "question_delete",
     "question_ensure_deletable",
     "question_move",
+    "question_reorder",
     "question_restore",
     "question_save",
     "question_update",
@@ -238,6 +239,16 @@ def question_save(
     return question
 
 
+def _renumber_questions(ordered_ids: Sequence[int]) -> None:
+    """Give the questions ``ordered_ids`` the positions 1, 2, ... in that order and make the
+    cached answer keys and pools stale. The caller holds the rows' locks. (Questions have no
+    unique position constraint, so one pass is enough.)"""
+    for position, pk in enumerate(ordered_ids, start=1):
+        Question.objects.filter(pk=pk).update(position=position)
+    # QuerySet.update sends no signal; the cached pool holds the authored order.
+    keys_changed()
+
+
 def question_move(*, question: Question, step: int) -> bool:
     """Move a question one place up (-1) or down (+1) in its quiz."""
     with transaction.atomic():
@@ -252,11 +263,21 @@ def question_move(*, question: Question, step: int) -> bool:
         if not 0 <= target < len(ids):
             return False
         ids[index], ids[target] = ids[target], ids[index]
-        for position, pk in enumerate(ids, start=1):
-            Question.objects.filter(pk=pk).update(position=position)
-        # QuerySet.update sends no signal; the cached pool holds the authored order.
-        keys_changed()
+        _renumber_questions(ids)
     return True
+
+
+def question_reorder(*, quiz: Quiz, question_ids: Sequence[int]) -> None:
+    """Put the quiz's questions in the order ``question_ids`` gives (after a drag and drop); it
+    must name each of them exactly once, so a stale page or another quiz's question changes
+    nothing. Attempts already started keep the questions they drew."""
+    with transaction.atomic():
+        current = list(
+            Question.objects.select_for_update().filter(quiz=quiz).values_list("pk", flat=True)
+        )
+        if sorted(current) != sorted(question_ids) or len(set(question_ids)) != len(question_ids):
+            raise AuthoringError(_("The list of questions is out of date; reload the page."))
+        _renumber_questions(list(question_ids))
 
 
 def question_ensure_deletable(*, question: Question) -> None:

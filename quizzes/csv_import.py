@@ -24,6 +24,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from .gift import MAX_DECIMAL_PLACES
+
 MAX_ROWS = 500
 MAX_CHARACTERS = 1_000_000
 MAX_CHOICE_LENGTH = 500
@@ -83,6 +85,17 @@ def _number(raw: str, *, what: str) -> Decimal:
         raise ValueError(_("%(what)s is not a number.") % {"what": what}) from None
     if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
         raise ValueError(_("%(what)s is not a number.") % {"what": what})
+    return value
+
+
+def _stored_number(raw: str, *, what: str) -> Decimal:
+    """A numeric answer or tolerance, refused when the question could not store it as given."""
+    value = _number(raw, what=what)
+    if value.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(
+            _("A numeric answer or tolerance may have at most %(n)d decimal places.")
+            % {"n": MAX_DECIMAL_PLACES}
+        )
     return value
 
 
@@ -148,12 +161,12 @@ def _row(line: int, row: dict[str, str], labels: tuple[str, str]) -> CsvQuestion
     if not answer:
         raise ValueError(_("Give the correct value."))
     tolerance_raw = row.get("tolerance", "").strip()
-    tolerance = _number(tolerance_raw, what=_("Tolerance")) if tolerance_raw else Decimal(0)
+    tolerance = _stored_number(tolerance_raw, what=_("Tolerance")) if tolerance_raw else Decimal(0)
     if tolerance < 0:
         raise ValueError(_("The tolerance cannot be negative."))
     return CsvQuestion(
         **common,
-        numeric_answer=_number(answer, what=_("The answer")),
+        numeric_answer=_stored_number(answer, what=_("The answer")),
         numeric_tolerance=tolerance,
     )
 

@@ -61,9 +61,15 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
     return Quiz.objects.select_related("module").filter(course=course, pk=quiz_id).first()
 
 
+def live_questions_filter(prefix: str = "") -> Q:
+    """Questions new attempts draw from and learners and previews see: the ones not archived
+    (``quizzes.authoring.question_archive``). Older attempts keep theirs regardless."""
+    return Q(**{f"{prefix}archived_at__isnull": True})
+
+
 def pool_question_count(*, quiz: Quiz) -> int:
-    """How many questions new attempts draw from: the quiz's questions that are not archived."""
-    return quiz.questions.filter(archived_at__isnull=True).count()
+    """How many questions new attempts draw from."""
+    return quiz.questions.filter(live_questions_filter()).count()
 
 
 def attempts_of(*, quiz: Quiz, enrollment) -> list[Attempt]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lms import boundary
 from quizzes import grading
+from quizzes import selectors as quiz_selectors
 from quizzes.models import CHOICE_KINDS, Choice, Question, QuestionKind, Quiz
 from quizzes.selectors import PaperQuestion
 from quizzes.services import question_key
@@ -28,9 +29,10 @@ class PreviewQuestion(PaperQuestion):
 
 def _questions(quiz: Quiz) -> list[Question]:
     return list(
-        quiz.questions.order_by("position", "pk").prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("position", "pk"))
-        )
+        # As a new attempt would draw them: archived questions are left out.
+        quiz.questions.filter(quiz_selectors.live_questions_filter())
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "pk")))
     )
 
 

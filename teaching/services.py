@@ -7,6 +7,7 @@ from accounts.models import User
 from audit.services import audit_record
 from certificates import services as certificate_services
 from courses import authoring
+from courses.completion import live_lessons_filter
 from courses.models import Course
 from quizzes import authoring as quiz_authoring
 
@@ -57,7 +58,7 @@ def course_duplicate(*, course: Course, actor: User | None, title: str, slug: st
             modules[module.pk] = authoring.module_create(course=copy, title=module.title)
             # Archived lessons and questions are retired content: the copy starts without them.
             lessons = (
-                module.lessons.filter(archived_at__isnull=True)
+                module.lessons.filter(live_lessons_filter())
                 .order_by("position", "pk")
                 .prefetch_related("attachments")
             )

@@ -14,6 +14,12 @@ urlpatterns = [
     path("courses/<int:pk>/archive/", views.course_archive, name="course_archive"),
     path("courses/<int:pk>/trainers/", views.course_trainers, name="course_trainers"),
     path("courses/<int:pk>/duplicate/", views.course_duplicate, name="course_duplicate"),
+    path("courses/<int:pk>/preview/", views.course_learner_preview, name="course_learner_preview"),
+    path(
+        "courses/<int:pk>/preview/lessons/<int:lesson_id>/",
+        views.lesson_learner_preview,
+        name="lesson_learner_preview",
+    ),
     path("courses/<int:pk>/modules/new/", views.module_create, name="module_create"),
     path("modules/<int:pk>/edit/", views.module_edit, name="module_edit"),
     path("modules/<int:pk>/delete/", views.module_delete, name="module_delete"),
@@ -40,4 +46,5 @@ urlpatterns = [
     path("questions/<int:pk>/move/", views.question_move, name="question_move"),
     path("questions/<int:pk>/archive/", archive_views.question_archive, name="question_archive"),
     path("questions/<int:pk>/restore/", archive_views.question_restore, name="question_restore"),
+    path("quizzes/<int:pk>/questions/order/", views.question_order, name="question_order"),
 ]

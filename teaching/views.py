@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import is_trainer
 from certificates import services as certificate_services
 from courses import authoring
+from courses import pages as course_pages
+from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Course, CourseStatus, Lesson, Module
 from courses.text import render_markdown
@@ -633,6 +635,58 @@ def quiz_preview(request, pk):
     )
 
 
+def _preview_url(course: Course) -> str:
+    return reverse("teaching:course_learner_preview", args=[course.pk])
+
+
+@login_required
+@require_GET
+def course_learner_preview(request, pk):
+    """The course page as a learner sees it on enrolling, rendered by the learner's template
+    (``courses.pages``): no progress yet, the lessons and quizzes linked to their previews.
+    Nothing is read from or written to anyone's enrolment."""
+    course = _course_or_404(request, pk)
+    learner_course = course_selectors.course_by_slug(slug=course.slug, with_quizzes=True)
+    if learner_course is None:
+        raise Http404
+    context = course_pages.course_page_context(
+        course=learner_course,
+        enrollment=None,
+        done_ids=set(),
+        can_read=True,
+        can_enrol=False,
+        course_url=_preview_url(course),
+        enrollment_links=[],
+        preview=True,
+    )
+    return render(request, "courses/course_detail.html", context)
+
+
+@login_required
+@require_GET
+def lesson_learner_preview(request, pk, lesson_id):
+    """A lesson as a learner reads it, through the learner's template and sanitiser, with the
+    "mark as done" button shown but inactive; nothing is recorded."""
+    course = _course_or_404(request, pk)
+    learner_course, lesson = course_selectors.course_and_lesson(
+        slug=course.slug, lesson_id=lesson_id
+    )
+    if learner_course is None or lesson is None:
+        raise Http404
+    context = course_pages.lesson_page_context(
+        course=learner_course,
+        lesson=lesson,
+        enrollment=None,
+        done_ids=set(),
+        can_mark_done=False,
+        course_url=_preview_url(course),
+        preview=True,
+    )
+    if context is None:  # an archived lesson: learners would find no page for it
+        raise Http404
+    return render(request, "courses/lesson_detail.html", context)
+
+
 @login_required
 @require_http_methods(GET_POST)
 def course_trainers(request, pk):
@@ -686,6 +740,24 @@ def lesson_order(request, pk):
     except authoring.AuthoringError as error:
         messages.error(request, str(error))
     return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
+
+
+@login_required
+@require_POST
+def question_order(request, pk):
+    """The order of the quiz's questions after a drag and drop (the move buttons are the
+    keyboard and no-script way to the same result)."""
+    quiz = _quiz_or_404(request, pk)
+    order = _order(request)
+    try:
+        if order is None:
+            raise quiz_authoring.AuthoringError(
+                _("The list of questions is out of date; reload the page.")
+            )
+        quiz_authoring.question_reorder(quiz=quiz, question_ids=order)
+    except quiz_authoring.AuthoringError as error:
+        messages.error(request, str(error))
+    return redirect("teaching:quiz", pk=quiz.pk)
 
 
 @login_required

@@ -488,6 +488,19 @@ MATRIX = {
         "POST": signed_in(405),
         "private": True,
     },
+    # The learner's pages as the course's trainers preview them; nothing is recorded.
+    "teaching:course_learner_preview": {
+        "kwargs": _course_pk,
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
+    "teaching:lesson_learner_preview": {
+        "kwargs": lambda w: {"pk": w.course.pk, "lesson_id": w.lesson.pk},
+        "GET": course_staff(),
+        "POST": signed_in(405),
+        "private": True,
+    },
     "teaching:course_edit": {
         "kwargs": _course_pk,
         "GET": course_staff(),
@@ -676,6 +689,15 @@ MATRIX = {
         "kwargs": _question_pk,
         "GET": signed_in(405),
         "POST": course_staff(to("teaching:quiz")),
+        "private": True,
+    },
+    "teaching:question_order": {
+        "kwargs": lambda w: {"pk": w.open_quiz.pk},
+        "GET": signed_in(405),
+        "POST": course_staff(to("teaching:quiz")),
+        "post": lambda w: {
+            "order": ",".join(str(pk) for pk in w.open_quiz.questions.values_list("pk", flat=True))
+        },
         "private": True,
     },
     "teaching:question_move": {

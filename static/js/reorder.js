@@ -1,7 +1,8 @@
-// Drag and drop for the modules and lessons of a course in the trainer's workspace. Dropping
-// posts the new order to the list's data-reorder-url as an ordinary form, so the server (which
-// checks permission and the position constraints) renders the result; the Move up and Move
-// down buttons stay the keyboard and no-script way to the same change.
+// Drag and drop for the modules and lessons of a course and the questions of a quiz in the
+// trainer's workspace. Dropping posts the new order to the list's data-reorder-url as an
+// ordinary form, so the server (which checks permission and the position constraints) renders
+// the result; the Move up and Move down buttons stay the keyboard and no-script way to the
+// same change.
 (function () {
   "use strict";
   var token = document.querySelector("main input[name=csrfmiddlewaretoken]");

@@ -213,6 +213,20 @@ def _aiken_preview(page, site: Site) -> None:
     expect(page.locator("main #preview-heading")).to_be_visible()
 
 
+def _gift_preview(page, site: Site) -> None:
+    """GIFT with a missing word, a range, several numeric answers (a note) and an essay."""
+    page.locator("main [name=format]").select_option("gift")
+    page.locator("main [name=text]").fill(
+        "Потпис {~напредни =квалификовани} важи као својеручни.\n\n"
+        "Колико чланова има комисија? {#3..7}\n\n"
+        "Када је рођен Вук? {#=%50%1786:2 =1787:0}\n\n"
+        "Напишите есеј. {}\n"
+    )
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=preview]").click()
+    expect(page.locator("main #preview-heading")).to_be_visible()
+
+
 def _preview_checked(page, site: Site) -> None:
     with page.expect_navigation():
         page.locator("main .quiz-actions button").click()
@@ -340,6 +354,16 @@ PAGES = (
     Page(
         "teach-attachment-new", TRAINER, lambda s: _teach_url("attachment_create", s.lessons[0].pk)
     ),
+    Page(
+        "teach-course-learner-preview",
+        TRAINER,
+        lambda s: _teach_url("course_learner_preview", s.course.pk),
+    ),
+    Page(
+        "teach-lesson-learner-preview",
+        TRAINER,
+        lambda s: _teach_url("lesson_learner_preview", s.course.pk, s.lessons[0].pk),
+    ),
     Page("teach-quiz", TRAINER, lambda s: _teach_url("quiz", s.quiz.pk)),
     Page("teach-quiz-preview", TRAINER, lambda s: _teach_url("quiz_preview", s.quiz.pk)),
     Page(
@@ -378,6 +402,12 @@ PAGES = (
         TRAINER,
         lambda s: _teach_url("quiz_import", s.quiz.pk),
         then=_aiken_preview,
+    ),
+    Page(
+        "teach-quiz-import-gift-preview",
+        TRAINER,
+        lambda s: _teach_url("quiz_import", s.quiz.pk),
+        then=_gift_preview,
     ),
     Page(
         "error-405",

@@ -1,5 +1,6 @@
 """The trainer builds a course in the workspace with two modules, three lessons and a quiz
-imported from Aiken text, tries the quiz, publishes the course, and a learner completes it."""
+imported from Aiken text, previews it as a learner (the course page, a lesson and the quiz),
+publishes the course, and a learner completes it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -74,11 +75,30 @@ def test_trainer_builds_imports_previews_and_publishes_then_a_learner_completes(
     page.get_by_role("button", name="Import these questions").click()
     expect(page.get_by_text("2 questions were imported.")).to_be_visible()
 
-    page.get_by_role("link", name="Try it as a learner").click()
+    # The preview as a learner: the course page at the start, a lesson, then the quiz.
+    page.get_by_role("navigation", name="Breadcrumbs").get_by_role(
+        "link", name="Electronic signatures"
+    ).click()
+    page.get_by_role("link", name="Preview as learner", exact=True).click()
+    banner = page.get_by_test_id("preview-banner")
+    expect(banner).to_contain_text("nothing is recorded")
+    expect(page.get_by_test_id("progress-label")).to_have_text("0% · 0 of 3 required lessons")
+    page.get_by_test_id("next-lesson").click()
+    expect(page.get_by_role("heading", name="Kinds of signature", exact=True)).to_be_visible()
+    expect(page.locator("main .lesson-body strong")).to_have_text("qualified")
+    expect(page.get_by_role("button", name="Mark as done and continue")).to_be_disabled()
+    page.get_by_role("link", name="Certificates →").click()
+    expect(page.get_by_role("heading", name="Certificates", exact=True)).to_be_visible()
+    page.get_by_role("navigation", name="Breadcrumbs").get_by_role(
+        "link", name="Electronic signatures"
+    ).click()
+    expect(page.get_by_test_id("preview-banner")).to_be_visible()
+    page.get_by_role("link", name="Final test").click()
     page.locator("main").get_by_label("A qualified signature").check()
     page.locator("main").get_by_label("When the document existed").check()
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_text("Passed", exact=True)).to_be_visible()
+    assert not Enrollment.objects.filter(user=trainer).exists()
 
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role(
         "link", name="Electronic signatures"

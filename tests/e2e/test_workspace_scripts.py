@@ -1,11 +1,13 @@
-"""The workspace's scripts: drag and drop with the mouse and the Move buttons from the
-keyboard, both landing in the database through the services; and the live lesson preview."""
+"""The workspace's scripts: drag and drop of modules, lessons and questions with the mouse and
+the Move buttons from the keyboard, all landing in the database through the services; and the
+live lesson preview."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, UserFactory, course_with_lessons
+from tests.quizzes.factories import QuizFactory, choice_question
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +51,22 @@ def test_dragging_a_lesson_within_its_module(trainer_page):
         "id", f"lesson-{lower.pk}"
     )
     assert list(module.lessons.values_list("pk", flat=True)) == [lower.pk, upper.pk]
+
+
+def test_dragging_a_question_above_the_first_moves_it_there(trainer_page):
+    page, course = trainer_page
+    quiz = QuizFactory(course=course, title="Check yourself")
+    first, second, third = (choice_question(quiz, text=f"Question {n}?") for n in (1, 2, 3))
+    page.goto(f"/teach/quizzes/{quiz.pk}/")
+    expect(page.locator(".drag-hint")).to_be_visible()
+
+    page.locator(f"#question-{third.pk} > span").first.drag_to(
+        page.locator(f"#question-{first.pk} > span").first, target_position={"x": 5, "y": 1}
+    )
+
+    expect(page.locator("ol.questions > li").first).to_have_attribute("id", f"question-{third.pk}")
+    order = list(quiz.questions.order_by("position").values_list("pk", flat=True))
+    assert order == [third.pk, first.pk, second.pk]
 
 
 def test_the_move_buttons_work_from_the_keyboard(trainer_page):

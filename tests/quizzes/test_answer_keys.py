@@ -148,3 +148,12 @@ def test_moving_a_question_in_the_editor_reorders_the_cached_pool(quiz):
 
     after = [key.id for key in answer_keys.quiz_keys(quiz.pk).pool]
     assert after[:2] == [before[1], before[0]]
+
+
+def test_reordering_the_questions_in_the_editor_reorders_the_cached_pool(quiz):
+    from quizzes.authoring import question_reorder
+
+    before = [key.id for key in answer_keys.quiz_keys(quiz.pk).pool]
+    question_reorder(quiz=quiz, question_ids=before[::-1])
+
+    assert [key.id for key in answer_keys.quiz_keys(quiz.pk).pool] == before[::-1]

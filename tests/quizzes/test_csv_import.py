@@ -66,6 +66,8 @@ def test_semicolons_separate_columns_when_the_header_uses_them():
         ("numeric,Q?,,about three,,,", "not a number"),
         ("numeric,Q?,,NaN,,,", "not a number"),
         ("numeric,Q?,,3,,,-1", "cannot be negative"),
+        ("numeric,Q?,,0.1234567,,,", "at most 6 decimal places"),
+        ("numeric,Q?,,3,,,0.0000001", "at most 6 decimal places"),
         ("single,Q?,A|B,1,0,,", "more than 0"),
         ("single,Q?,A|B,1,1e309,,", "not a number"),
         ("single,Q?,A|B,1,,,,extra", "more cells"),

@@ -219,6 +219,7 @@ def _pages(w: World):
         ("trainer", "post", "teaching:module_move", (w.lesson.module_id,), ["direction"]),
         ("trainer", "post", "teaching:module_order", (w.course.pk,), ["order"]),
         ("trainer", "post", "teaching:lesson_order", (w.lesson.module_id,), ["order"]),
+        ("trainer", "post", "teaching:question_order", (w.quiz.pk,), ["order"]),
         ("trainer", "post", "teaching:lesson_create", (w.lesson.module_id,), LESSON_FIELDS),
         ("trainer", "post", "teaching:lesson_edit", (w.lesson.pk,), LESSON_FIELDS),
         ("trainer", "post", "teaching:attachment_create", (w.lesson.pk,), ["title", "file"]),
@@ -299,7 +300,7 @@ QUESTION_FIELDS = [
 ]
 ASSIGN_FIELDS = ["action", "course", "due_date", "source", "people", "unit", "include_subunits"]
 
-PAGE_COUNT = 55
+PAGE_COUNT = 56
 
 
 @settings(FUZZ, max_examples=8 * PAGE_COUNT)
@@ -382,9 +383,13 @@ def test_no_id_in_a_path_is_a_server_error(world, first, second):
         (trainer, "get", "certificates:template_preview", [first]),
         (hr, "get", "reports:person", [first]),
         (trainer, "get", "teaching:course", [first]),
+        (trainer, "get", "teaching:course_learner_preview", [first]),
+        (trainer, "get", "teaching:lesson_learner_preview", [world.course.pk, first]),
+        (trainer, "get", "teaching:lesson_learner_preview", [first, second]),
         (trainer, "get", "teaching:module_edit", [first]),
         (trainer, "get", "teaching:lesson_edit", [first]),
         (trainer, "get", "teaching:quiz", [first]),
+        (trainer, "post", "teaching:question_order", [first]),
         (trainer, "get", "teaching:question_edit", [first]),
         (trainer, "post", "teaching:attachment_delete", [first]),
         (trainer, "post", "teaching:lesson_archive", [first]),

@@ -28,6 +28,7 @@ def authoring_requests(course, visitor_pk=0):
     archived_lesson = module.lessons.order_by("position").last()
     Lesson.objects.filter(pk=archived_lesson.pk).update(archived_at=timezone.now())
     archived_question = choice_question(quiz, archived_at=timezone.now())
+    question_order = ",".join(str(pk) for pk in quiz.questions.values_list("pk", flat=True)[::-1])
     module_order = ",".join(str(pk) for pk in course.modules.values_list("pk", flat=True)[::-1])
     lesson_order = ",".join(str(pk) for pk in module.lessons.values_list("pk", flat=True)[::-1])
     aiken = "Q?\nA. Yes\nB. No\nANSWER: A\n"
@@ -67,6 +68,7 @@ def authoring_requests(course, visitor_pk=0):
             {"kind": "numeric", "text": "Hacked", "numeric_answer": "1", "points": "1"},
         ),
         ("teaching:question_move", question.pk, {"direction": "down"}),
+        ("teaching:question_order", quiz.pk, {"order": question_order}),
         ("teaching:question_delete", question.pk, {}),
         ("teaching:lesson_archive", lesson.pk, {}),
         ("teaching:lesson_restore", archived_lesson.pk, {}),

@@ -363,3 +363,62 @@ def test_gift_import_previews_then_imports(trainer_client, course):
     single, numeric = quiz.questions.order_by("position")
     assert single.choices.get(is_correct=True).text == "Квалификовани"
     assert (numeric.numeric_answer, numeric.numeric_tolerance) == (Decimal(30), Decimal(2))
+
+
+GIFT_MORE = """Moodle costs {~lots of money =nothing ~a small amount} to download.
+
+How many members may the committee have? {#3..7}
+
+When was Vuk born? {#=%50%1786:2 =1787:0 =%100%1788}
+
+Write an essay about signatures. {}
+
+Match {=a -> 1 =b -> 2} these.
+
+How much? {#0.1234567}
+
+How many? {#9..1}
+"""
+
+
+def test_gift_missing_word_ranges_and_several_numeric_answers_are_imported(trainer_client, course):
+    quiz = QuizFactory(course=course)
+    url = reverse("teaching:quiz_import", args=[quiz.pk])
+
+    preview = trainer_client.post(url, {"format": "gift", "action": "preview", "text": GIFT_MORE})
+
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert len(result.questions) == 3
+    # The kept answer of the question with several is named in the preview.
+    assert "only the first full-credit one, 1787 ± 0, is imported" in preview.text
+    reasons = {problem.line: problem.reason for problem in result.problems}
+    assert set(reasons) == {7, 9, 11, 13}
+    assert "essay" in reasons[7] and "matching" in reasons[9]
+    assert "decimal places" in reasons[11] and "lower end" in reasons[13]
+
+    response = trainer_client.post(url, {"format": "gift", "action": "import", "text": GIFT_MORE})
+
+    assert response.status_code == 302
+    gap, ranged, several = quiz.questions.order_by("position")
+    assert gap.kind == "single" and gap.text == "Moodle costs _____ to download."
+    assert gap.choices.get(is_correct=True).text == "nothing"
+    assert (ranged.kind, ranged.numeric_answer, ranged.numeric_tolerance) == (
+        "numeric",
+        Decimal(5),
+        Decimal(2),
+    )
+    assert (several.numeric_answer, several.numeric_tolerance) == (Decimal(1787), Decimal(0))
+
+
+def test_a_csv_answer_with_more_decimal_places_than_stored_is_a_row_problem_not_an_error(
+    trainer_client, course
+):
+    quiz = QuizFactory(course=course)
+    url = reverse("teaching:quiz_import", args=[quiz.pk])
+    text = "kind,question,choices,answer\nnumeric,How much?,,0.1234567\n"
+
+    response = trainer_client.post(url, {"format": "csv", "action": "import", "text": text})
+
+    assert response.status_code in (200, 302)
+    assert not quiz.questions.exists()

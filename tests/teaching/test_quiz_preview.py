@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from quizzes import authoring as quiz_authoring
 from quizzes.models import Answer, Attempt
 from tests.factories import course_with_lessons
 from tests.quizzes.factories import correct_answers, quiz_with_every_kind, wrong_answers
@@ -49,3 +50,16 @@ def test_wrong_and_malformed_answers_fail_with_messages_and_no_error(trainer_cli
     paper = {q.id: q for q in response.context["paper"]}
     assert paper[numeric.pk].error and paper[single.pk].error
     assert not Attempt.objects.exists()
+
+
+def test_the_preview_leaves_out_an_archived_question_as_a_new_attempt_would(
+    trainer, trainer_client, quiz
+):
+    archived = quiz.questions.get(kind="numeric")
+    quiz_authoring.question_archive(question=archived, actor=trainer)
+
+    response = trainer_client.get(reverse("teaching:quiz_preview", args=[quiz.pk]))
+
+    shown = {q.id for q in response.context["paper"]}
+    assert archived.pk not in shown
+    assert len(shown) == quiz.questions.count() - 1
