@@ -273,7 +273,9 @@ def question_reorder(*, quiz: Quiz, question_ids: Sequence[int]) -> None:
     nothing. Attempts already started keep the questions they drew."""
     with transaction.atomic():
         current = list(
-            Question.objects.select_for_update().filter(quiz=quiz).values_list("pk", flat=True)
+            Question.objects.select_for_update(of=("self",))
+            .filter(quiz=quiz)
+            .values_list("pk", flat=True)
         )
         if sorted(current) != sorted(question_ids) or len(set(question_ids)) != len(question_ids):
             raise AuthoringError(_("The list of questions is out of date; reload the page."))
