@@ -5,6 +5,7 @@ from django import forms
 from django.test.html import parse_html
 
 from reports.forms import OptionsSelect, ReportFilterForm
+from tests.factories import CourseFactory, OrgUnitFactory
 
 CHOICES = [
     ("", "—"),
@@ -33,3 +34,21 @@ def test_report_form_fields_render_as_django_would(admin_user):
         )
         assert parse_html(str(field)) == parse_html(expected)
     assert 'value="overdue" selected' in str(form["status"])
+
+
+@pytest.mark.django_db
+def test_the_filters_offer_each_unit_indented_by_depth_and_each_course_by_title(admin_user):
+    parent = OrgUnitFactory(name="Ministry & <Co>")
+    OrgUnitFactory(name="Пореска управа", parent=parent)
+    course = CourseFactory(title="Е-управа & <i>you</i>")
+    form = ReportFilterForm(user=admin_user)
+
+    units = dict(form.fields["unit"].choices)
+    assert units[parent.pk] == "Ministry & <Co>"
+    assert "— Пореска управа" in units.values()
+    assert dict(form.fields["course"].choices)[course.pk] == course.title
+    rendered = str(form["course"])
+    assert f'<option value="{course.pk}">Е-управа &amp; &lt;i&gt;you&lt;/i&gt;</option>' in rendered
+    # The id posted back is still checked against the queryset.
+    bound = ReportFilterForm({"course": str(course.pk)}, user=admin_user)
+    assert bound.is_valid() and bound.cleaned_data["course"] == course
