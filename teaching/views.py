@@ -701,11 +701,16 @@ def course_trainers(request, pk):
     return render(request, "teaching/course_trainers.html", {"form": form, "course": course})
 
 
-def _order(request) -> list[int] | None:
-    """The ids posted as "order" (comma-separated), or None when any is not an id."""
+def _reorder(request, reorder) -> None:
+    """Apply the order a drag and drop posted ("order": comma-separated ids) through the
+    ``reorder`` service. A list with anything that is not an id is passed on empty, so the
+    service refuses it as it refuses a stale one, and nothing changes."""
     raw = request.POST.get("order", "")
     ids = [boundary.parse_id(part) for part in raw.split(",")] if raw else []
-    return None if not ids or None in ids else ids
+    try:
+        reorder([] if None in ids else ids)
+    except authoring.AuthoringError as error:
+        messages.error(request, str(error))
 
 
 @login_required
@@ -714,15 +719,7 @@ def module_order(request, pk):
     """The order of the course's modules after a drag and drop (the move buttons are the
     keyboard and no-script way to the same result)."""
     course = _course_or_404(request, pk)
-    order = _order(request)
-    try:
-        if order is None:
-            raise authoring.AuthoringError(
-                _("The list of modules is out of date; reload the page.")
-            )
-        authoring.module_reorder(course=course, module_ids=order)
-    except authoring.AuthoringError as error:
-        messages.error(request, str(error))
+    _reorder(request, lambda ids: authoring.module_reorder(course=course, module_ids=ids))
     return redirect("teaching:course", pk=course.pk)
 
 
@@ -730,33 +727,16 @@ def module_order(request, pk):
 @require_POST
 def lesson_order(request, pk):
     module = _module_or_404(request, pk)
-    order = _order(request)
-    try:
-        if order is None:
-            raise authoring.AuthoringError(
-                _("The list of lessons is out of date; reload the page.")
-            )
-        authoring.lesson_reorder(module=module, lesson_ids=order)
-    except authoring.AuthoringError as error:
-        messages.error(request, str(error))
+    _reorder(request, lambda ids: authoring.lesson_reorder(module=module, lesson_ids=ids))
     return redirect(_outline_url(module.course_id, f"module-{module.pk}"))
 
 
 @login_required
 @require_POST
 def question_order(request, pk):
-    """The order of the quiz's questions after a drag and drop (the move buttons are the
-    keyboard and no-script way to the same result)."""
+    """The order of the quiz's questions after a drag and drop."""
     quiz = _quiz_or_404(request, pk)
-    order = _order(request)
-    try:
-        if order is None:
-            raise quiz_authoring.AuthoringError(
-                _("The list of questions is out of date; reload the page.")
-            )
-        quiz_authoring.question_reorder(quiz=quiz, question_ids=order)
-    except quiz_authoring.AuthoringError as error:
-        messages.error(request, str(error))
+    _reorder(request, lambda ids: quiz_authoring.question_reorder(quiz=quiz, question_ids=ids))
     return redirect("teaching:quiz", pk=quiz.pk)
 
 
