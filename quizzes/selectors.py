@@ -58,7 +58,27 @@ def required_quizzes_passed(enrollment) -> bool:
 
 
 def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
-    return Quiz.objects.select_related("module").filter(course=course, pk=quiz_id).first()
+    try:
+        # get(), not first(): the model's ordering would join the course to sort one row.
+        return Quiz.objects.select_related("module").get(course=course, pk=quiz_id)
+    except Quiz.DoesNotExist:
+        return None
+
+
+def learner_attempt(*, enrollment, course, quiz_id: int, attempt_id: int) -> Attempt | None:
+    """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
+    gives it, in one query; None for anybody else's attempt or another course's quiz."""
+    if enrollment is None:
+        return None
+    try:
+        attempt = Attempt.objects.select_related("quiz__module").get(
+            pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course.pk, enrollment_id=enrollment.pk
+        )
+    except Attempt.DoesNotExist:
+        return None
+    # The filter matched these very rows; they are attached rather than joined in again.
+    attempt.enrollment, attempt.quiz.course = enrollment, course
+    return attempt
 
 
 def live_questions_filter(prefix: str = "") -> Q:

@@ -144,6 +144,33 @@ def _lock_open_enrollment(enrollment_id: int) -> Enrollment:
     return locked
 
 
+def _lock_attempt(attempt_id: int, *, with_quiz: bool = True) -> Attempt:
+    """The attempt with its enrollment, both rows locked in one statement, the enrollment's
+    first: every writer of a learner's attempts takes the enrollment's lock before the
+    attempt's (see ``_lock_open_enrollment``), so two of them never wait on each other."""
+    query = Attempt.objects.select_related("enrollment").select_for_update(
+        of=("enrollment", "self")
+    )
+    return (query.select_related("quiz") if with_quiz else query).get(pk=attempt_id)
+
+
+def _lock_open_attempt(attempt: Attempt) -> Attempt:
+    """``_lock_attempt`` for a learner's write, refused unless the enrollment is open and the
+    attempt still in progress. The caller's quiz (not locked) is kept rather than read again."""
+    quiz_loaded = Attempt.quiz.is_cached(attempt)
+    locked = _lock_attempt(attempt.pk, with_quiz=not quiz_loaded)
+    if not locked.enrollment.is_open:
+        raise QuizError(_not_enrolled())
+    if quiz_loaded:
+        locked.quiz = attempt.quiz
+    if Quiz.course.is_cached(locked.quiz) and locked.quiz.course_id == locked.enrollment.course_id:
+        # The certificate listener reads the course on a completion.
+        locked.enrollment.course = locked.quiz.course
+    if locked.status != AttemptStatus.IN_PROGRESS:
+        raise QuizError(_("This attempt has already been submitted."))
+    return locked
+
+
 def _draw(quiz: Quiz, pool: list[grading.QuestionKey], rng) -> list[grading.QuestionKey]:
     count = quiz.questions_per_attempt
     if count is not None and count < len(pool):
@@ -256,7 +283,7 @@ def _parse_paper(
 _CONTENT_FIELDS = ["choice_ids", "text", "number", "saved_at"]
 _POINTS_FIELDS = ["points", "correct"]
 _ANSWER_TABLE = Answer._meta.db_table
-# Every column of an answer, in the order of the arrays below, with its PostgreSQL array type.
+# Every column of an answer, in the order of the JSON rows below, with its PostgreSQL type.
 _ANSWER_COLUMNS = (
     ("attempt_id", "bigint"),
     ("question_id", "bigint"),
@@ -273,9 +300,9 @@ def _upsert(rows: list[AnswerRow], fields: list[str]) -> None:
     """One INSERT ... ON CONFLICT DO UPDATE: new answers are added, the given fields of earlier
     ones replaced. The attempt's row lock already serialises the writers of its answers.
 
-    On PostgreSQL the statement takes one array per column (``UNNEST``), so fifty answers cost
-    eight parameters and no per-value work in the ORM's compiler; elsewhere ``bulk_create``
-    writes the same rows."""
+    On PostgreSQL the rows travel as one JSON array of arrays, one parameter that the C JSON
+    encoder writes (numbers and times as their text, which each column's type reads back);
+    elsewhere ``bulk_create`` writes the same rows."""
     if not rows:
         return
     connection = transaction.get_connection()
@@ -290,18 +317,37 @@ def _upsert(rows: list[AnswerRow], fields: list[str]) -> None:
             update_fields=fields,
         )
         return
-    arrays = [[getattr(row, name) for row in rows] for name, _type in _ANSWER_COLUMNS]
-    arrays[2] = [json.dumps(ids) for ids in arrays[2]]
+    payload = json.dumps(
+        [
+            [
+                r.attempt_id,
+                r.question_id,
+                r.choice_ids,
+                r.text,
+                r.number,
+                r.saved_at,
+                r.points,
+                r.correct,
+            ]
+            for r in rows
+        ],
+        default=str,
+        ensure_ascii=False,
+    )
     columns = ", ".join(name for name, _type in _ANSWER_COLUMNS)
-    unnest = ", ".join(f"%s::{array_type}[]" for _name, array_type in _ANSWER_COLUMNS)
+    values = ", ".join(
+        f"row -> {i}" if array_type == "jsonb" else f"(row ->> {i})::{array_type}"
+        for i, (_name, array_type) in enumerate(_ANSWER_COLUMNS)
+    )
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in fields)
     with connection.cursor() as cursor:
-        # The statement is built from this module's constant names; every value is a parameter.
+        # The statement is built from this module's constant names; the rows are a parameter.
         statement = (
-            f"INSERT INTO {_ANSWER_TABLE} ({columns}) SELECT * FROM UNNEST({unnest}) "  # noqa: S608
+            f"INSERT INTO {_ANSWER_TABLE} ({columns}) SELECT {values} "  # noqa: S608
+            "FROM jsonb_array_elements(%s::jsonb) AS row "
             f"ON CONFLICT (attempt_id, question_id) DO UPDATE SET {updates}"
         )
-        cursor.execute(statement, arrays)
+        cursor.execute(statement, [payload])
 
 
 def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime, keys=None) -> SaveResult:
@@ -322,10 +368,7 @@ def attempt_save(
     now = now or timezone.now()
     keys = answer_keys.quiz_keys(attempt.quiz_id)
     with transaction.atomic():
-        _lock_open_enrollment(attempt.enrollment_id)
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.status != AttemptStatus.IN_PROGRESS:
-            raise QuizError(_("This attempt has already been submitted."))
+        locked = _lock_open_attempt(attempt)
         if locked.deadline_passed(now):
             return SaveResult(late=True)
         course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
@@ -345,19 +388,7 @@ def attempt_submit(
     # Read before the transaction: a database cache's write then holds no row lock in it.
     keys = answer_keys.quiz_keys(attempt.quiz_id)
     with transaction.atomic():
-        enrollment = _lock_open_enrollment(attempt.enrollment_id)
-        # The quiz row is not locked, so the caller's copy is as current as a join would be.
-        quiz_loaded = Attempt.quiz.is_cached(attempt)
-        locked = Attempt.objects.select_for_update(of=("self",))
-        locked = (locked if quiz_loaded else locked.select_related("quiz")).get(pk=attempt.pk)
-        if quiz_loaded:
-            locked.quiz = attempt.quiz
-        if Quiz.course.is_cached(locked.quiz) and locked.quiz.course_id == enrollment.course_id:
-            # The certificate listener reads the course on a completion.
-            enrollment.course = locked.quiz.course
-        locked.enrollment = enrollment
-        if locked.status != AttemptStatus.IN_PROGRESS:
-            raise QuizError(_("This attempt has already been submitted."))
+        locked = _lock_open_attempt(attempt)
         saved = SaveResult(late=locked.deadline_passed(now))
         if data is not None and not saved.late:
             by_id = _attempt_keys(locked, keys)
@@ -475,13 +506,9 @@ def attempts_close_expired(*, now: datetime | None = None) -> int:
 
 def _close_expired(attempt_id: int, *, now: datetime) -> bool:
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz", "enrollment")
-            .get(pk=attempt_id)
-        )
+        attempt = _lock_attempt(attempt_id)
         if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_passed(now):
-            _finish(attempt, now=now)
+            _finish(attempt, now=now, enrollment_locked=True)
             return True
     return False
 

@@ -28,18 +28,21 @@ def _course_and_quiz(request, slug, quiz_id):
     return course, quiz, enrollment
 
 
-def _own_attempt(request, quiz, enrollment, attempt_id) -> Attempt:
-    """The learner's own attempt at this quiz; anybody else's is a 404."""
-    if enrollment is None:
+def _own_attempt(request, slug, quiz_id, attempt_id):
+    """The course, quiz, enrollment and the learner's own attempt at the quiz: the course from
+    the cache, then two queries; anybody else's attempt is a 404."""
+    course = course_selectors.course_by_slug(slug=slug, with_quizzes=False)
+    if course is None:
         raise Http404
-    attempt = Attempt.objects.filter(pk=attempt_id, quiz=quiz, enrollment=enrollment).first()
-    if attempt is None:
+    enrollment = course_selectors.enrollment_for(user=request.user, course=course)
+    if not can_view_course(request.user, course, enrollment):
         raise Http404
-    # The filter matched these very rows; they are attached rather than joined in again.
-    attempt.quiz, attempt.enrollment = quiz, enrollment
-    if not permissions.owns_attempt(request.user, attempt):
+    attempt = selectors.learner_attempt(
+        enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id
+    )
+    if attempt is None or not permissions.owns_attempt(request.user, attempt):
         raise Http404
-    return attempt
+    return course, attempt.quiz, enrollment, attempt
 
 
 @login_required
@@ -84,8 +87,7 @@ def quiz_start(request, slug, quiz_id):
 
 @login_required
 def attempt_take(request, slug, quiz_id, attempt_id):
-    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
-    attempt = _own_attempt(request, quiz, enrollment, attempt_id)
+    course, quiz, enrollment, attempt = _own_attempt(request, slug, quiz_id, attempt_id)
     result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return redirect(*result_url)
@@ -146,8 +148,7 @@ def attempt_take(request, slug, quiz_id, attempt_id):
 
 @login_required
 def attempt_result(request, slug, quiz_id, attempt_id):
-    course, quiz, enrollment = _course_and_quiz(request, slug, quiz_id)
-    attempt = _own_attempt(request, quiz, enrollment, attempt_id)
+    course, quiz, enrollment, attempt = _own_attempt(request, slug, quiz_id, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("quizzes:attempt", course.slug, quiz.pk, attempt.pk)
     show_responses = permissions.can_see_responses(attempt)

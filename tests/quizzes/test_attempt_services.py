@@ -793,10 +793,14 @@ def test_a_pass_that_completes_the_course_reads_the_enrollment_once(enrollment, 
     with CaptureQueriesContext(connection) as captured:
         attempt_submit(attempt=attempt, data=correct_answers(quiz), now=now + MINUTE)
 
+    # The enrollment's columns are read once: with the attempt, in the statement locking both.
     enrollment_reads = [
-        q["sql"] for q in captured if q["sql"].startswith('SELECT "courses_enrollment"."id"')
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith("SELECT") and '"courses_enrollment"."status"' in q["sql"]
     ]
     assert len(enrollment_reads) == 1
+    assert '"quizzes_attempt"."status"' in enrollment_reads[0]
     stored = Enrollment.objects.get(pk=enrollment.pk)
     assert stored.status == EnrollmentStatus.COMPLETED and stored.completed_at is not None
 

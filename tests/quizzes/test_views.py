@@ -391,6 +391,22 @@ def test_someone_elses_attempt_is_404_and_stays_untouched(learner_client, enroll
     assert not theirs.answers.exists()
 
 
+def test_an_attempt_of_an_earlier_cycle_is_404_once_a_new_cycle_starts(
+    learner_client, enrollment, quiz
+):
+    """The attempt pages are those of the learner's current enrollment, as every course page
+    is: an attempt left open in an earlier certification cycle cannot be submitted from it."""
+    old = start(enrollment, quiz)
+    EnrollmentFactory(user=enrollment.user, course=quiz.course, cycle=enrollment.cycle + 1)
+
+    submit = learner_client.post(url("attempt", old), {"action": "submit", **correct_answers(quiz)})
+
+    assert submit.status_code == 404
+    assert learner_client.get(url("attempt", old)).status_code == 404
+    old.refresh_from_db()
+    assert old.status == AttemptStatus.IN_PROGRESS and not old.answers.exists()
+
+
 def test_submitting_twice_keeps_the_first_score(learner_client, enrollment, quiz):
     attempt = start(enrollment, quiz)
     first = learner_client.post(
