@@ -296,26 +296,21 @@ _ANSWER_COLUMNS = (
 )
 
 
-def _upsert(rows: list[AnswerRow], fields: list[str]) -> None:
+def _upsert(
+    rows: list[AnswerRow], fields: list[str], *, attempt: Attempt | None = None, attempt_fields=()
+) -> None:
     """One INSERT ... ON CONFLICT DO UPDATE: new answers are added, the given fields of earlier
-    ones replaced. The attempt's row lock already serialises the writers of its answers.
+    ones replaced. The attempt's row lock already serialises the writers of its answers. With
+    ``attempt``, its ``attempt_fields`` are saved too (on PostgreSQL in the same statement).
 
     On PostgreSQL the rows travel as one JSON array of arrays, one parameter that the C JSON
     encoder writes (numbers and times as their text, which each column's type reads back);
     elsewhere ``bulk_create`` writes the same rows."""
-    if not rows:
-        return
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        Answer.objects.bulk_create(
-            [
-                Answer(**{name: getattr(row, name) for name, _type in _ANSWER_COLUMNS})
-                for row in rows
-            ],
-            update_conflicts=True,
-            unique_fields=["attempt", "question"],
-            update_fields=fields,
-        )
+    if not rows or connection.vendor != "postgresql":
+        _upsert_portably(rows, fields)
+        if attempt is not None:
+            attempt.save(update_fields=list(attempt_fields))
         return
     payload = json.dumps(
         [
@@ -340,14 +335,46 @@ def _upsert(rows: list[AnswerRow], fields: list[str]) -> None:
         for i, (_name, array_type) in enumerate(_ANSWER_COLUMNS)
     )
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in fields)
-    with connection.cursor() as cursor:
-        # The statement is built from this module's constant names; the rows are a parameter.
+    # The statements are built from this module's constant names; every value is a parameter.
+    statement = (
+        f"INSERT INTO {_ANSWER_TABLE} ({columns}) SELECT {values} "  # noqa: S608
+        "FROM jsonb_array_elements(%s::jsonb) AS row "
+        f"ON CONFLICT (attempt_id, question_id) DO UPDATE SET {updates}"
+    )
+    params = [payload]
+    if attempt is not None:
+        # A data-modifying WITH runs to completion whether or not it is read: one round trip.
+        sets = ", ".join(f"{_ATTEMPT_COLUMNS[name]} = %s" for name in attempt_fields)
         statement = (
-            f"INSERT INTO {_ANSWER_TABLE} ({columns}) SELECT {values} "  # noqa: S608
-            "FROM jsonb_array_elements(%s::jsonb) AS row "
-            f"ON CONFLICT (attempt_id, question_id) DO UPDATE SET {updates}"
+            f"WITH answers AS ({statement}) "  # noqa: S608
+            f"UPDATE {_ATTEMPT_TABLE} SET {sets} WHERE id = %s"
         )
-        cursor.execute(statement, [payload])
+        params += [_db_value(getattr(attempt, name)) for name in attempt_fields]
+        params.append(attempt.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+_ATTEMPT_TABLE = Attempt._meta.db_table
+_ATTEMPT_COLUMNS = {f.name: f.column for f in Attempt._meta.concrete_fields}
+
+
+def _db_value(value):
+    # A TextChoices member goes in as its value, as the ORM would write it.
+    return value.value if isinstance(value, AttemptStatus) else value
+
+
+def _upsert_portably(rows: list[AnswerRow], fields: list[str]) -> None:
+    if rows:
+        Answer.objects.bulk_create(
+            [
+                Answer(**{name: getattr(row, name) for name, _type in _ANSWER_COLUMNS})
+                for row in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=fields,
+        )
 
 
 def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime, keys=None) -> SaveResult:
@@ -432,10 +459,21 @@ def _stored_answers(attempt: Attempt) -> list[AnswerRow]:
     ]
 
 
-def _grade(attempt: Attempt, *, keys=None, posted: list[AnswerRow] | None = None) -> grading.Result:
-    """Grade the attempt and store each answer's points. ``posted``: the paper just parsed,
-    written here with its points in the same statement; without it the stored answers are
-    graded."""
+_GRADE_FIELDS = ["score", "max_score", "percent", "passed"]
+_FINISH_FIELDS = ["status", "submitted_at", *_GRADE_FIELDS]
+
+
+def _grade(
+    attempt: Attempt,
+    *,
+    keys=None,
+    posted: list[AnswerRow] | None = None,
+    save_fields: list[str] = _GRADE_FIELDS,
+) -> grading.Result:
+    """Grade the attempt, store each answer's points and save the attempt's ``save_fields``
+    (its grade, and whatever else the caller has set), in one statement on PostgreSQL.
+    ``posted``: the paper just parsed, written here with its points; without it the stored
+    answers are graded."""
     by_id = _attempt_keys(attempt, keys) if keys is not None else _keys(attempt.question_ids)
     answers = posted if posted is not None else _stored_answers(attempt)
     responses = {
@@ -452,13 +490,14 @@ def _grade(attempt: Attempt, *, keys=None, posted: list[AnswerRow] | None = None
         if question_result is not None:
             answer.points, answer.correct = question_result.points, question_result.correct
             graded.append(answer)
-    if posted is not None:
-        # Every posted row has its key, so each is written once, content and points together.
-        _upsert(posted, [*_CONTENT_FIELDS, *_POINTS_FIELDS])
-    else:
-        _upsert(graded, _POINTS_FIELDS)
     attempt.score, attempt.max_score = result.score, result.max_score
     attempt.percent, attempt.passed = result.percent, result.passed
+    if posted is not None:
+        # Every posted row has its key, so each is written once, content and points together.
+        rows, fields = posted, [*_CONTENT_FIELDS, *_POINTS_FIELDS]
+    else:
+        rows, fields = graded, _POINTS_FIELDS
+    _upsert(rows, fields, attempt=attempt, attempt_fields=save_fields)
     return result
 
 
@@ -469,15 +508,12 @@ def _finish(
     ``enrollment_locked``: ``attempt.enrollment`` is the row this transaction has locked, so the
     completion check on a pass reads it as it is."""
     expired = attempt.deadline_passed(now)
-    if keys is None and posted is None:
-        _grade(attempt)
-    else:
-        _grade(attempt, keys=keys, posted=posted)
     attempt.status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
     attempt.submitted_at = attempt.deadline if expired else now
-    attempt.save(
-        update_fields=["status", "submitted_at", "score", "max_score", "percent", "passed"]
-    )
+    if keys is None and posted is None:
+        _grade(attempt, save_fields=_FINISH_FIELDS)
+    else:
+        _grade(attempt, keys=keys, posted=posted, save_fields=_FINISH_FIELDS)
     if attempt.passed:
         course_services.enrollment_update_completion(
             enrollment=attempt.enrollment, already_locked=enrollment_locked
@@ -594,7 +630,6 @@ def _regrade_batch(
                 continue
             before = (attempt.score, attempt.passed)
             _grade(attempt, keys=keys)
-            attempt.save(update_fields=["score", "max_score", "percent", "passed"])
             if before != (attempt.score, attempt.passed):
                 changed.append(
                     {

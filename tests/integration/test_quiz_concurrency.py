@@ -231,10 +231,11 @@ def test_an_attempt_write_racing_a_withdrawal_waits_for_it_and_is_refused(write)
         assert not Answer.objects.filter(attempt=attempt).exclude(choice_ids=[]).exists()
 
 
-def test_answers_written_as_arrays_read_back_as_posted():
-    """On PostgreSQL a paper is written as one array per column: what is read back is what was
-    posted (choice lists, the Cyrillic text, the decimal number), with its points, and a second
-    save replaces the first rather than adding rows."""
+def test_answers_written_as_json_read_back_as_posted():
+    """On PostgreSQL a paper is written as one JSON parameter, in the statement that also closes
+    the attempt: what is read back is what was posted (choice lists, the Cyrillic text, the
+    decimal number), with its points, the attempt's row holds its grade and status, and a
+    second save replaces the first rather than adding rows."""
     enrollment = EnrollmentFactory()
     quiz = quiz_with_every_kind(enrollment.course)
     attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
@@ -255,3 +256,11 @@ def test_answers_written_as_arrays_read_back_as_posted():
             assert answer.text == posted[0]
         assert answer.correct is True and answer.points > 0
     assert attempt.score == attempt.max_score == sum(a.points for a in stored.values())
+    row = Attempt.objects.get(pk=attempt.pk)
+    assert row.status == AttemptStatus.SUBMITTED and row.submitted_at == attempt.submitted_at
+    assert (row.score, row.max_score, row.percent, row.passed) == (
+        attempt.max_score,
+        attempt.max_score,
+        Decimal(100),
+        True,
+    )

@@ -718,10 +718,10 @@ def test_a_failure_in_one_attempt_is_logged_and_the_sweep_goes_on(course, timed_
     ]
     real_grade = services._grade
 
-    def grade(attempt):
+    def grade(attempt, **kwargs):
         if attempt.pk == attempts[1].pk:
             raise RuntimeError("broken row")
-        return real_grade(attempt)
+        return real_grade(attempt, **kwargs)
 
     with mock.patch.object(services, "_grade", side_effect=grade):
         assert attempts_close_expired(now=now) == 2
