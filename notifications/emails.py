@@ -14,6 +14,7 @@ from accounts.site import site_name
 from accounts.site import site_url as public_url
 
 from .kinds import MANDATORY_REASON, Kind, is_mandatory
+from .messages import item_link_label, item_message
 from .tokens import make_token
 
 # Reminders are sent by workers, with no request to take an address from: without
@@ -67,15 +68,16 @@ PRESENTED_FIELDS = ("id", "kind", "object_id", "context", "created_at", "read_at
 
 
 def present(log, *, absolute: bool = True) -> dict:
-    """What a template needs to show one notification (email item or in-app entry). An email
-    needs absolute links; the in-app list, served on the site itself, takes the path."""
+    """What a template needs to show one notification (email item or in-app entry), with its
+    sentence and link label in the active language. An email needs absolute links; the in-app
+    list, served on the site itself, takes the path."""
     context = dict(log.context or {})
     rows = [
         {**row, "due_date": _date(row.get("due_date"))} for row in context.pop("rows", []) or []
     ]
     if log.kind == Kind.ATTEMPT_CLOSED:
         context.setdefault("attempt_id", log.object_id)
-    return {
+    item = {
         "id": log.pk,
         "kind": log.kind,
         "label": Kind(log.kind).label if log.kind in Kind.values else log.kind,
@@ -88,6 +90,9 @@ def present(log, *, absolute: bool = True) -> dict:
         "due_date": _date(context.get("due_date")),
         "expires_on": _date(context.get("expires_on")),
     }
+    item["message"] = item_message(item)
+    item["link_label"] = item_link_label(log.kind)
+    return item
 
 
 def build_message(recipient, logs) -> EmailMultiAlternatives:
