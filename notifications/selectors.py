@@ -1,6 +1,7 @@
 """Reads for the notification pages, the bell and the calendar feed."""
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Window
 
 from courses.models import Enrollment, EnrollmentStatus
 
@@ -12,8 +13,35 @@ def notifications_for(*, user) -> QuerySet[NotificationLog]:
     return NotificationLog.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 
+UNREAD = Q(read_at__isnull=True)
+
+
 def unread_count(*, user) -> int:
-    return NotificationLog.objects.filter(recipient=user, read_at__isnull=True).count()
+    return NotificationLog.objects.filter(UNREAD, recipient=user).count()
+
+
+def notifications_page(*, logs: QuerySet[NotificationLog], number, per_page: int) -> Page:
+    """``Paginator(logs, per_page).get_page(number)`` in one query rather than two: the rows
+    of the page carry the total and the unread count of ``logs`` as window counts, so the
+    paginator needs no ``COUNT(*)`` of its own. Each row has ``unread_total``, which for the
+    person's notifications is the bell's count. A page past the end (no rows) goes the usual
+    way: count, then the last page."""
+    paginator = Paginator(logs, per_page)
+    try:
+        requested = int(number)
+    except (TypeError, ValueError):
+        requested = 1
+    if requested >= 1:
+        start = (requested - 1) * per_page
+        rows = list(
+            logs.annotate(
+                total=Window(Count("pk")), unread_total=Window(Count("pk", filter=UNREAD))
+            )[start : start + per_page]
+        )
+        if rows:
+            paginator.count = rows[0].total
+            return Page(rows, requested, paginator)
+    return paginator.get_page(number)
 
 
 def opted_out_kinds(*, user) -> set[str]:

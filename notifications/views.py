@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +22,15 @@ PAGE_SIZE = 20
 @require_GET
 def notification_list(request):
     logs = selectors.notifications_for(user=request.user).only(*PRESENTED_FIELDS)
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.notifications_page(
+        logs=logs, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     items = [present(log, absolute=False) for log in page.object_list]
-    return render(request, "notifications/list.html", {"page": page, "items": items})
+    context = {"page": page, "items": items}
+    if items and hasattr(page.object_list[0], "unread_total"):
+        # The bell's count came with the page: the context processor's query is not needed.
+        context["notifications_unread"] = page.object_list[0].unread_total
+    return render(request, "notifications/list.html", context)
 
 
 @login_required
