@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +19,15 @@ from .tokens import InvalidToken, read_token
 PAGE_SIZE = 20
 
 
+def _list_item(log) -> dict:
+    item = present(log, absolute=False)
+    # What ``|date:'c'`` and ``|date:"DATETIME_FORMAT"`` wrote, without the filter machinery.
+    created = timezone.localtime(log.created_at)
+    item["created_iso"] = created.isoformat()
+    item["created_text"] = formats.date_format(created, "DATETIME_FORMAT")
+    return item
+
+
 @login_required
 @require_GET
 def notification_list(request):
@@ -25,7 +35,7 @@ def notification_list(request):
     page = selectors.notifications_page(
         logs=logs, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    items = [present(log, absolute=False) for log in page.object_list]
+    items = [_list_item(log) for log in page.object_list]
     context = {"page": page, "items": items}
     if items and hasattr(page.object_list[0], "unread_total"):
         # The bell's count came with the page: the context processor's query is not needed.
