@@ -13,9 +13,14 @@ from django.utils.translation import gettext, ngettext
 from .kinds import Kind
 
 
-def _date(value) -> str:
+def _date(value, memo: dict) -> str:
     # What ``|date:"DATE_FORMAT"`` writes; nothing for a missing date.
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+    if not value:
+        return ""
+    text = memo.get(("date", value))
+    if text is None:
+        text = memo[("date", value)] = formats.date_format(value, "DATE_FORMAT")
+    return text
 
 
 def _fill(message, values: dict) -> str:
@@ -30,20 +35,22 @@ def _fill(message, values: dict) -> str:
             return message() % values
 
 
-def item_message(item: dict) -> str:
+def item_message(item: dict, *, memo: dict | None = None) -> str:
     """The sentence for one presented notification (``emails.present``). A value missing
-    from the row's context reads as nothing, as a template variable would."""
+    from the row's context reads as nothing, as a template variable would. ``memo`` keeps the
+    dates written for earlier items in the same language."""
+    memo = {} if memo is None else memo
     kind = item["kind"]
     course = item.get("course", "")
     if kind == Kind.ENROLMENT_CONFIRMATION:
         if item.get("due_date"):
             return _fill(
                 lambda: gettext("You have been assigned “%(course)s” (due date: %(due)s)."),
-                {"course": course, "due": _date(item["due_date"])},
+                {"course": course, "due": _date(item["due_date"], memo)},
             )
         return _fill(lambda: gettext("You have been assigned “%(course)s”."), {"course": course})
     if kind == Kind.DUE_SOON:
-        due = _date(item.get("due_date"))
+        due = _date(item.get("due_date"), memo)
         days = item.get("days_left")
         if days == 0:
             return _fill(
@@ -61,7 +68,7 @@ def item_message(item: dict) -> str:
     if kind == Kind.OVERDUE:
         return _fill(
             lambda: gettext("“%(course)s” was due on %(due)s and is not complete yet."),
-            {"course": course, "due": _date(item.get("due_date"))},
+            {"course": course, "due": _date(item.get("due_date"), memo)},
         )
     if kind == Kind.INACTIVITY:
         days = item.get("days_inactive")
@@ -101,7 +108,7 @@ def item_message(item: dict) -> str:
                 "Your certificate for “%(course)s” expires soon (on %(expires)s). Renew it by "
                 "taking the course again."
             ),
-            {"course": course, "expires": _date(item.get("expires_on"))},
+            {"course": course, "expires": _date(item.get("expires_on"), memo)},
         )
     if kind == Kind.HR_DIGEST:
         people = item.get("people")

@@ -19,8 +19,8 @@ from .tokens import InvalidToken, read_token
 PAGE_SIZE = 20
 
 
-def _list_item(log) -> dict:
-    item = present(log, absolute=False)
+def _list_item(log, memo: dict) -> dict:
+    item = present(log, absolute=False, memo=memo)
     # What ``|date:'c'`` and ``|date:"DATETIME_FORMAT"`` wrote, without the filter machinery.
     created = timezone.localtime(log.created_at)
     item["created_iso"] = created.isoformat()
@@ -35,7 +35,8 @@ def notification_list(request):
     page = selectors.notifications_page(
         logs=logs, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    items = [_list_item(log) for log in page.object_list]
+    memo = {}
+    items = [_list_item(log, memo) for log in page.object_list]
     context = {"page": page, "items": items}
     if items and hasattr(page.object_list[0], "unread_total"):
         # The bell's count came with the page: the context processor's query is not needed.

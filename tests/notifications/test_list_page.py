@@ -76,3 +76,17 @@ def test_no_notifications(learner_client, learner):
     assert "You have no notifications." in html
     assert "bell-count" not in html
     assert not NotificationLog.objects.exists()
+
+
+def test_items_sharing_a_page_keep_their_own_links_and_dates(learner_client, learner):
+    # ``present`` reuses an address or a date already written for an earlier item: only
+    # when it is the same one.
+    for n, (slug, due) in enumerate(
+        [("a", "2026-12-08"), ("b", "2026-12-09"), ("a", "2026-12-09")]
+    ):
+        context = {"course": f"C{n}", "course_slug": slug, "due_date": due, "days_left": 7}
+        _log(learner, n, context=context)
+    html, _sql = _notification_queries(learner_client, URL)
+    assert "“C0” is due on 8 Dec 2026" in html
+    assert "“C1” is due on 9 Dec 2026" in html and "“C2” is due on 9 Dec 2026" in html
+    assert html.count('href="/courses/a/"') == 2 and html.count('href="/courses/b/"') == 1
