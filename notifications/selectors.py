@@ -4,6 +4,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Window
 
 from courses.models import Enrollment, EnrollmentStatus
+from lms import boundary
 
 from .models import CalendarFeed, NotificationLog, OptOut
 
@@ -14,6 +15,8 @@ def notifications_for(*, user) -> QuerySet[NotificationLog]:
 
 
 UNREAD = Q(read_at__isnull=True)
+# Far beyond anyone's notifications, and within every database's OFFSET.
+MAX_OFFSET = 2**31
 
 
 def unread_count(*, user) -> int:
@@ -27,11 +30,10 @@ def notifications_page(*, logs: QuerySet[NotificationLog], number, per_page: int
     person's notifications is the bell's count. A page past the end (no rows) goes the usual
     way: count, then the last page."""
     paginator = Paginator(logs, per_page)
-    try:
-        requested = int(number)
-    except (TypeError, ValueError):
-        requested = 1
-    if requested >= 1:
+    # The first page when no number is given; a number in plain digits within any list's
+    # length; anything else ("x", "٣", a number past the database's OFFSET) goes the usual way.
+    requested = 1 if number in (None, "") else boundary.parse_id(number)
+    if requested is not None and (requested - 1) * per_page < MAX_OFFSET:
         start = (requested - 1) * per_page
         rows = list(
             logs.annotate(

@@ -50,7 +50,10 @@ def test_the_last_page_is_one_query_too(learner_client, twenty_five):
     assert 'class="bell-count">4<' in html
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("x", 1), ("", 1), ("0", 2), ("9", 2), ("-1", 2)])
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("x", 1), ("", 1), ("0", 2), ("9", 2), ("-1", 2), ("²", 1), ("٣", 2), ("9" * 30, 2)],
+)
 def test_a_page_the_list_does_not_have_answers_as_get_page_does(
     learner_client, twenty_five, asked, shown
 ):
@@ -63,7 +66,7 @@ def test_the_page_agrees_with_paginator(twenty_five):
     from django.core.paginator import Paginator
 
     logs = selectors.notifications_for(user=twenty_five)
-    for number in (None, "1", "2", "3", "0", "abc"):
+    for number in (None, "1", "2", "3", "0", "abc", " 2 ", "٢", "9" * 30):
         ours = selectors.notifications_page(logs=logs, number=number, per_page=20)
         django = Paginator(logs, 20).get_page(number)
         assert ours.number == django.number
