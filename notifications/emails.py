@@ -14,6 +14,7 @@ from accounts.site import site_name
 from accounts.site import site_url as public_url
 
 from .kinds import MANDATORY_REASON, Kind, is_mandatory
+from .messages import item_link_label, item_message
 from .tokens import make_token
 
 # Reminders are sent by workers, with no request to take an address from: without
@@ -66,35 +67,58 @@ def _path(kind: str, context: dict) -> str:
 PRESENTED_FIELDS = ("id", "kind", "object_id", "context", "created_at", "read_at")
 
 
-def present(log, *, absolute: bool = True) -> dict:
-    """What a template needs to show one notification (email item or in-app entry). An email
-    needs absolute links; the in-app list, served on the site itself, takes the path."""
+# Each kind's label (lazy, so in the language active when shown).
+_LABELS = dict(Kind.choices)
+
+
+def present(log, *, absolute: bool = True, memo: dict | None = None) -> dict:
+    """What a template needs to show one notification (email item or in-app entry), with its
+    sentence and link label in the active language. An email needs absolute links; the in-app
+    list, served on the site itself, takes the path. ``memo``, one dict shared by the items of
+    one list or one message (one language), keeps the addresses and dates already written for
+    an earlier item: a person's notifications often name the same course and due date."""
+    memo = {} if memo is None else memo
     context = dict(log.context or {})
     rows = [
         {**row, "due_date": _date(row.get("due_date"))} for row in context.pop("rows", []) or []
     ]
     if log.kind == Kind.ATTEMPT_CLOSED:
         context.setdefault("attempt_id", log.object_id)
-    return {
+    key = (
+        "path",
+        log.kind,
+        *(
+            str(context.get(name))
+            for name in ("course_slug", "quiz_id", "attempt_id", "download_path")
+        ),
+    )
+    path = memo.get(key)
+    if path is None:
+        path = memo[key] = _path(log.kind, context)
+    item = {
         "id": log.pk,
         "kind": log.kind,
-        "label": Kind(log.kind).label if log.kind in Kind.values else log.kind,
+        "label": _LABELS.get(log.kind, log.kind),
         "mandatory": is_mandatory(log.kind),
         "created_at": log.created_at,
         "unread": log.read_at is None,
-        "url": site_url(_path(log.kind, context)) if absolute else _path(log.kind, context),
+        "url": site_url(path) if absolute else path,
         "rows": rows,
         **context,
         "due_date": _date(context.get("due_date")),
         "expires_on": _date(context.get("expires_on")),
     }
+    item["message"] = item_message(item, memo=memo)
+    item["link_label"] = item_link_label(log.kind)
+    return item
 
 
 def build_message(recipient, logs) -> EmailMultiAlternatives:
     """One email listing every notification in ``logs``, all for ``recipient``."""
     language = language_for(recipient)
     with translation.override(language):
-        items = [present(log) for log in logs]
+        memo = {}
+        items = [present(log, memo=memo) for log in logs]
         optional = sorted({item["kind"] for item in items if not item["mandatory"]})
         unsubscribe_url = None
         if optional:

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,13 +19,29 @@ from .tokens import InvalidToken, read_token
 PAGE_SIZE = 20
 
 
+def _list_item(log, memo: dict) -> dict:
+    item = present(log, absolute=False, memo=memo)
+    # What ``|date:'c'`` and ``|date:"DATETIME_FORMAT"`` wrote, without the filter machinery.
+    created = timezone.localtime(log.created_at)
+    item["created_iso"] = created.isoformat()
+    item["created_text"] = formats.date_format(created, "DATETIME_FORMAT")
+    return item
+
+
 @login_required
 @require_GET
 def notification_list(request):
     logs = selectors.notifications_for(user=request.user).only(*PRESENTED_FIELDS)
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [present(log, absolute=False) for log in page.object_list]
-    return render(request, "notifications/list.html", {"page": page, "items": items})
+    page = selectors.notifications_page(
+        logs=logs, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    memo = {}
+    items = [_list_item(log, memo) for log in page.object_list]
+    context = {"page": page, "items": items}
+    if items and hasattr(page.object_list[0], "unread_total"):
+        # The bell's count came with the page: the context processor's query is not needed.
+        context["notifications_unread"] = page.object_list[0].unread_total
+    return render(request, "notifications/list.html", context)
 
 
 @login_required

@@ -20,12 +20,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateStatus
-from courses.models import EnrollmentStatus
-from courses.selectors import Progress, annotate_lesson_counts
+from courses.selectors import annotate_lesson_counts
 from jobs import services as job_services
 from jobs.models import BackgroundJob
 
-from .selectors import ReportFilters, ReportStatus, completion_rows
+from .selectors import ReportFilters, ReportStatus, completion_rows, progress_from
 
 EXPORT_KIND = "reports.export"
 FORMATS = ("csv", "xlsx")
@@ -124,10 +123,8 @@ def export_row(values: dict, names: dict[str, dict[str, str]], tz=None) -> list:
         _text(values["user__org_unit__name"]),
         _text(values["course__title"]),
         names["status"].get(status, status),
-        Progress(
-            done=values["required_done"] or 0,
-            total=values["required_total"] or 0,
-            completed=values["status"] == EnrollmentStatus.COMPLETED,
+        progress_from(
+            done=values["required_done"], total=values["required_total"], status=values["status"]
         ).percent,
         float(best) if best is not None else None,
         _local_date(values["enrolled_at"], tz),

@@ -62,8 +62,10 @@ class _RowChoiceIterator(forms.models.ModelChoiceIterator):
             return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        # Read at once, not with ``iterator()``: on PostgreSQL that is a server-side cursor
+        # (DECLARE, FETCH, CLOSE: three round trips instead of one) for a few hundred rows.
         rows = self.queryset.values_list("pk", *self.field.label_columns)
-        for pk, *columns in rows.iterator():
+        for pk, *columns in rows:
             yield (pk, self.field.label_from_row(*columns))
 
 

