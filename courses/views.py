@@ -121,7 +121,9 @@ def lesson_detail(request, slug, lesson_id):
     course, lesson = selectors.course_and_lesson(slug=slug, lesson_id=lesson_id)
     if course is None:
         raise Http404
-    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    enrollment, done_ids = selectors.enrollment_and_completed_lesson_ids(
+        user=request.user, course=course
+    )
     if not permissions.can_view_course(request.user, course, enrollment):
         raise Http404
     if lesson is None:
@@ -133,7 +135,7 @@ def lesson_detail(request, slug, lesson_id):
         course=course,
         lesson=lesson,
         enrollment=enrollment,
-        done_ids=selectors.completed_lesson_ids(enrollment=enrollment),
+        done_ids=done_ids,
         can_mark_done=permissions.can_mark_lesson_done(request.user, enrollment),
         course_url=reverse("courses:detail", args=[course.slug]),
     )
