@@ -1,5 +1,7 @@
+import html
+
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +32,8 @@ def lesson_contents(course, current_id: int, done_ids, lessons_url: str, lang: s
     """The lesson page's contents list: every module with its lessons, the one being read
     marked as the current page and those done ticked, from ``course.contents``. Written as
     strings rather than by template loops or ``format_html`` per item, which took most of the
-    page's rendering time for a 25-lesson course; every title is escaped here."""
+    page's rendering time for a 25-lesson course. Every title is escaped here, with the
+    standard library's ``html.escape`` that Django's ``escape`` wraps."""
     done_label = format_html(
         ' <span class="badge">✓<span class="visually-hidden"> {}</span></span>', _("Done")
     )
@@ -38,13 +41,13 @@ def lesson_contents(course, current_id: int, done_ids, lessons_url: str, lang: s
     lang = conditional_escape(lang)
     parts = ['<ol class="modules">']
     for module in course.contents:
-        parts.append(f'<li><strong{lang}>{escape(module.title)}</strong><ol class="lessons">')
+        parts.append(f'<li><strong{lang}>{html.escape(module.title)}</strong><ol class="lessons">')
         for item in module.lessons:
             done = item.pk in done_ids
             current = ' aria-current="page"' if item.pk == current_id else ""
             parts.append(
                 f'<li class="{"done" if done else ""}"><a href="{url}{item.pk}/"{current}{lang}>'
-                f"{escape(item.title)}</a>{done_label if done else ''}</li>"
+                f"{html.escape(item.title)}</a>{done_label if done else ''}</li>"
             )
         parts.append("</ol></li>")
     parts.append("</ol>")
