@@ -54,9 +54,11 @@ def catalogue_state(categories_loader: Callable[[], list]) -> tuple[int, list]:
 
 
 def course_cache_key(slug: str) -> str:
-    """A course's contents (modules and lesson titles), shared by its lesson pages."""
+    """A course with its contents (modules and lesson titles), shared by its lesson pages.
+    The key names the shape of the entry (``v2``: the contents as plain data), so entries of an
+    older shape left in the cache by the previous release are never read."""
     digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
-    return f"courses:course:{digest}"
+    return f"courses:course:v2:{digest}"
 
 
 def lesson_cache_key(lesson_id: int) -> str:

@@ -26,6 +26,8 @@ def course_page_context(
     return {
         "course": course,
         "preview": preview,
+        # Worked out once for the title and every entry of the contents.
+        "course_lang": lang_attr(course.language),
         "enrollment": enrollment,
         "enrollment_links": enrollment_links,
         "progress": course_progress(course=course, enrollment=enrollment, done_ids=done_ids),

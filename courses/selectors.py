@@ -3,8 +3,12 @@ the same number of queries however many courses, lessons or enrollments there ar
 
 import copy
 import datetime
+import functools
+import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -248,10 +252,28 @@ def catalogue_categories() -> QuerySet:
     return Category.objects.filter(courses__status=CourseStatus.PUBLISHED).distinct()
 
 
+class ContentsLesson(NamedTuple):
+    """A lesson as the contents list, the pager and the progress bar see it."""
+
+    pk: int
+    title: str
+    required: bool
+    # The contents hold live lessons only; ``lesson_counts`` reads this as a model's field.
+    archived_at: None = None
+
+
+class ContentsModule(NamedTuple):
+    pk: int
+    title: str
+    lessons: tuple[ContentsLesson, ...]
+
+
 def course_by_slug(*, slug: str, with_quizzes: bool = True) -> Course | None:
-    """The course with its trainers and its modules and lessons in order, or None. Pages that
-    do not list quizzes leave them out and get the course from the shared cache, which any
-    change to a course, module or lesson makes stale."""
+    """The course with its trainers and its contents (``course.contents``: the modules and
+    their live lessons in order, as plain data), or None. With quizzes, ``course.modules``
+    is loaded too, with each module's lessons and quizzes, for the course page. Pages that do
+    not list quizzes get the course from the shared cache, which any change to a course,
+    module or lesson makes stale."""
     if not with_quizzes:
         return course_and_lesson(slug=slug)[0]
     return _load_course(slug=slug, with_quizzes=True)
@@ -284,33 +306,65 @@ def course_and_lesson(
     return course, lesson
 
 
-def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
-    # The contents list shows titles; the lesson being read is loaded on its own with its body.
+def _live_lessons_in_order() -> QuerySet:
     # Archived lessons are left out of every learner page (contents, navigation, progress).
-    lessons = (
-        Lesson.objects.filter(live_lessons_filter())
-        .order_by("position", "pk")
-        .defer("body", "body_html")
-    )
-    module_prefetches = [Prefetch("lessons", queryset=lessons)]
-    course_prefetches = [Prefetch("trainers", queryset=_trainer_names())]
+    return Lesson.objects.filter(live_lessons_filter()).order_by("position", "pk")
+
+
+def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
+    courses = Course.objects.select_related("category").filter(slug=slug)
+    trainers = Prefetch("trainers", queryset=_trainer_names())
     if with_quizzes:
-        # Quizzes come by their relation names, so this app does not import the quizzes app.
-        module_prefetches.append("quizzes")
-        course_prefetches.append("quizzes")
-    modules = Module.objects.order_by("position", "pk").prefetch_related(*module_prefetches)
-    return (
-        Course.objects.select_related("category")
-        .prefetch_related(*course_prefetches, Prefetch("modules", queryset=modules))
-        .filter(slug=slug)
-        .first()
+        # The course page lists each module's lessons (by title: the body is read on the
+        # lesson's own page) and quizzes, and the course's own quizzes. Quizzes come by their
+        # relation names, so this app does not import the quizzes app.
+        lessons = _live_lessons_in_order().defer("body", "body_html")
+        modules = Module.objects.order_by("position", "pk").prefetch_related(
+            Prefetch("lessons", queryset=lessons), "quizzes"
+        )
+        course = courses.prefetch_related(
+            trainers, "quizzes", Prefetch("modules", queryset=modules)
+        ).first()
+        if course is not None:
+            course.contents = tuple(
+                ContentsModule(
+                    module.pk,
+                    module.title,
+                    tuple(ContentsLesson(x.pk, x.title, x.required) for x in module.lessons.all()),
+                )
+                for module in course.modules.all()
+            )
+        return course
+    course = courses.prefetch_related(trainers).first()
+    if course is None:
+        return None
+    # Plain data rather than model instances: the lesson pages read the course from the cache
+    # on every request, and tuples unpickle several times faster than thirty model instances.
+    lessons_by_module: dict[int, list[ContentsLesson]] = {}
+    for module_id, pk, title, required in (
+        _live_lessons_in_order()
+        .filter(module__course=course)
+        .values_list("module_id", "pk", "title", "required")
+    ):
+        lessons_by_module.setdefault(module_id, []).append(ContentsLesson(pk, title, required))
+    course.contents = tuple(
+        ContentsModule(pk, title, tuple(lessons_by_module.get(pk, ())))
+        for pk, title in Module.objects.filter(course=course)
+        .order_by("position", "pk")
+        .values_list("pk", "title")
     )
+    return course
+
+
+def _current_enrollment(*, user, course: Course) -> QuerySet[Enrollment]:
+    # The latest certification cycle is the one the learner is working on.
+    return Enrollment.objects.filter(user=user, course=course).order_by("-cycle")
 
 
 def enrollment_for(*, user, course: Course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    return _current_enrollment(user=user, course=course).first()
 
 
 def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:
@@ -321,14 +375,50 @@ def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:
     )
 
 
+@functools.cache
+def _enrollment_with_done_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    enrollment, progress = Enrollment._meta, LessonProgress._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    # The lesson ids as one JSON array: NULL (PostgreSQL) or [] (SQLite) when none is done.
+    aggregate = "JSON_GROUP_ARRAY" if vendor == "sqlite" else "JSONB_AGG"
+    # Only quoted names from the models' metadata go into the text; the values are parameters.
+    return (
+        f"SELECT e.*, (SELECT {aggregate}(p.{column(progress, 'lesson')}) "  # noqa: S608
+        f"FROM {quote(progress.db_table)} p "
+        f"WHERE p.{column(progress, 'enrollment')} = e.{column(enrollment, 'id')}) "
+        f"AS completed_lesson_ids FROM {quote(enrollment.db_table)} e "
+        f"WHERE e.{column(enrollment, 'user')} = %s AND e.{column(enrollment, 'course')} = %s "
+        f"ORDER BY e.{column(enrollment, 'cycle')} DESC LIMIT 1"
+    )
+
+
+def enrollment_and_completed_lesson_ids(*, user, course: Course) -> tuple[Enrollment | None, set]:
+    """``enrollment_for`` and ``completed_lesson_ids`` of it, in one query: the ids of the
+    lessons done come as a JSON array beside the enrollment's row. Every signed-in lesson page
+    runs it, so it is written once as SQL: building and compiling the same statement through
+    the ORM cost several times what running it does (tests hold it to the two selectors)."""
+    if not user.is_authenticated:
+        return None, set()
+    sql = _enrollment_with_done_sql(connection.vendor)
+    enrollment = next(iter(Enrollment.objects.raw(sql, [user.pk, course.pk])), None)
+    if enrollment is None:
+        return None, set()
+    done = enrollment.completed_lesson_ids
+    return enrollment, set(json.loads(done) if isinstance(done, str) else done or ())
+
+
 def course_progress(
     *, course: Course, enrollment: Enrollment | None, done_ids: set[int]
 ) -> Progress:
     """Progress from a course loaded by ``course_by_slug`` and the learner's finished lessons."""
     required = [
         lesson.pk
-        for module in course.modules.all()
-        for lesson in module.lessons.all()
+        for module in course.contents
+        for lesson in module.lessons
         if lesson_counts(lesson)
     ]
     return Progress(
@@ -355,13 +445,13 @@ def _load_lesson(lesson_id: int) -> Lesson | None:
     )
 
 
-def ordered_lessons(course: Course) -> list[Lesson]:
+def ordered_lessons(course: Course) -> list[ContentsLesson]:
     """Every lesson of a course loaded by ``course_by_slug`` (archived ones are not loaded), in
     reading order."""
-    return [lesson for module in course.modules.all() for lesson in module.lessons.all()]
+    return [lesson for module in course.contents for lesson in module.lessons]
 
 
-def next_lesson_to_read(*, course: Course, done_ids: set[int]) -> Lesson | None:
+def next_lesson_to_read(*, course: Course, done_ids: set[int]) -> ContentsLesson | None:
     """Where a learner picks up a course loaded by ``course_by_slug``: the first required lesson
     not yet done, else the first optional one not done, else None (everything read)."""
     lessons = ordered_lessons(course)

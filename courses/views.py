@@ -66,8 +66,14 @@ def catalogue(request):
 
 
 def course_detail(request, slug):
-    course, enrollment = _visible_course_or_404(request, slug, with_quizzes=True)
-    done_ids = selectors.completed_lesson_ids(enrollment=enrollment)
+    course = selectors.course_by_slug(slug=slug, with_quizzes=True)
+    if course is None:
+        raise Http404
+    enrollment, done_ids = selectors.enrollment_and_completed_lesson_ids(
+        user=request.user, course=course
+    )
+    if not permissions.can_view_course(request.user, course, enrollment):
+        raise Http404
     is_open = enrollment is not None and enrollment.is_open
     open_enrollment = enrollment if is_open else None
     context = pages.course_page_context(
@@ -121,7 +127,9 @@ def lesson_detail(request, slug, lesson_id):
     course, lesson = selectors.course_and_lesson(slug=slug, lesson_id=lesson_id)
     if course is None:
         raise Http404
-    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    enrollment, done_ids = selectors.enrollment_and_completed_lesson_ids(
+        user=request.user, course=course
+    )
     if not permissions.can_view_course(request.user, course, enrollment):
         raise Http404
     if lesson is None:
@@ -133,7 +141,7 @@ def lesson_detail(request, slug, lesson_id):
         course=course,
         lesson=lesson,
         enrollment=enrollment,
-        done_ids=selectors.completed_lesson_ids(enrollment=enrollment),
+        done_ids=done_ids,
         can_mark_done=permissions.can_mark_lesson_done(request.user, enrollment),
         course_url=reverse("courses:detail", args=[course.slug]),
     )

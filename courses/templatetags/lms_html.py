@@ -1,5 +1,7 @@
+import html
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,34 +30,25 @@ def lang_attr(language: str | None) -> str:
 @register.simple_tag
 def lesson_contents(course, current_id: int, done_ids, lessons_url: str, lang: str = "") -> str:
     """The lesson page's contents list: every module with its lessons, the one being read
-    marked as the current page and those done ticked. Built here rather than by template loops,
-    which took most of the page's rendering time for a 25-lesson course."""
+    marked as the current page and those done ticked, from ``course.contents``. Written as
+    strings rather than by template loops or ``format_html`` per item, which took most of the
+    page's rendering time for a 25-lesson course. Every title is escaped here, with the
+    standard library's ``html.escape`` that Django's ``escape`` wraps."""
     done_label = format_html(
         ' <span class="badge">✓<span class="visually-hidden"> {}</span></span>', _("Done")
     )
-    modules = []
-    for module in course.modules.all():
-        items = []
-        for item in module.lessons.all():
+    url = conditional_escape(lessons_url)
+    lang = conditional_escape(lang)
+    parts = ['<ol class="modules">']
+    for module in course.contents:
+        parts.append(f'<li><strong{lang}>{html.escape(module.title)}</strong><ol class="lessons">')
+        for item in module.lessons:
             done = item.pk in done_ids
-            items.append(
-                format_html(
-                    '<li class="{}"><a href="{}{}/"{}{}>{}</a>{}</li>',
-                    "done" if done else "",
-                    lessons_url,
-                    item.pk,
-                    mark_safe(' aria-current="page"') if item.pk == current_id else "",
-                    lang,
-                    item.title,
-                    done_label if done else "",
-                )
+            current = ' aria-current="page"' if item.pk == current_id else ""
+            parts.append(
+                f'<li class="{"done" if done else ""}"><a href="{url}{item.pk}/"{current}{lang}>'
+                f"{html.escape(item.title)}</a>{done_label if done else ''}</li>"
             )
-        modules.append(
-            format_html(
-                '<li><strong{}>{}</strong><ol class="lessons">{}</ol></li>',
-                lang,
-                module.title,
-                mark_safe("".join(items)),  # noqa: S308 - each item was escaped above
-            )
-        )
-    return format_html('<ol class="modules">{}</ol>', mark_safe("".join(modules)))  # noqa: S308
+        parts.append("</ol></li>")
+    parts.append("</ol>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value was escaped above

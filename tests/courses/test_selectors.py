@@ -1,14 +1,22 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from courses.models import CourseStatus, EnrollmentStatus
+from courses.models import CourseStatus, Enrollment, EnrollmentStatus
 from courses.selectors import (
+    ContentsLesson,
+    ContentsModule,
     Progress,
     catalogue_courses,
+    completed_lesson_ids,
+    course_and_lesson,
     course_by_slug,
     course_progress,
+    enrollment_and_completed_lesson_ids,
+    enrollment_for,
     enrollment_progress,
     my_enrollments,
 )
@@ -247,3 +255,95 @@ def test_course_progress_without_an_enrollment_is_zero():
 )
 def test_progress_percent(progress, percent):
     assert progress.percent == percent
+
+
+# enrollment_and_completed_lesson_ids
+
+
+def assert_same_as_the_two_selectors(user, course) -> None:
+    """The one-query selector returns what ``enrollment_for`` and ``completed_lesson_ids``
+    return, field by field (dates and aware datetimes included)."""
+    enrollment, done = enrollment_and_completed_lesson_ids(user=user, course=course)
+    expected = enrollment_for(user=user, course=course)
+    assert done == completed_lesson_ids(enrollment=expected)
+    if expected is None:
+        assert enrollment is None
+        return
+    assert isinstance(enrollment, Enrollment)
+    assert enrollment.pk == expected.pk
+    fields = [f.attname for f in Enrollment._meta.concrete_fields]
+    assert [getattr(enrollment, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert enrollment.enrolled_at.tzinfo is not None
+    assert model_to_dict(enrollment) == model_to_dict(expected)
+
+
+def enrollment_cases(learner):
+    """Courses the learner is not enrolled in, enrolled with nothing done, with lessons done
+    (and someone else's progress beside), and in a second certification cycle."""
+    none = course_with_lessons()
+    fresh = course_with_lessons()
+    EnrollmentFactory(user=learner, course=fresh, due_date=datetime.date(2030, 1, 2))
+    started = course_with_lessons()
+    mine = EnrollmentFactory(user=learner, course=started)
+    other = EnrollmentFactory(course=started)
+    lessons = list(started.lessons.order_by("pk"))
+    for lesson in lessons[:3]:
+        lesson_complete(enrollment=mine, lesson=lesson)
+    lesson_complete(enrollment=other, lesson=lessons[3])
+    cycles = course_with_lessons()
+    first = EnrollmentFactory(user=learner, course=cycles, cycle=1)
+    lesson_complete(enrollment=first, lesson=cycles.lessons.first())
+    second = EnrollmentFactory(user=learner, course=cycles, cycle=2)
+    lesson_complete(enrollment=second, lesson=cycles.lessons.last())
+    return [none, fresh, started, cycles]
+
+
+def test_the_enrollment_with_its_lessons_done_agrees_with_the_two_selectors(
+    learner, django_assert_num_queries
+):
+    courses = enrollment_cases(learner)
+    for course in courses:
+        assert_same_as_the_two_selectors(learner, course)
+    with django_assert_num_queries(1):
+        _enrollment, done = enrollment_and_completed_lesson_ids(user=learner, course=courses[2])
+    assert len(done) == 3
+    assert enrollment_and_completed_lesson_ids(user=learner, course=courses[3])[0].cycle == 2
+
+
+def test_the_enrollment_with_its_lessons_done_of_an_anonymous_visitor_is_none(
+    django_assert_num_queries,
+):
+    course = course_with_lessons()
+    with django_assert_num_queries(0):
+        assert enrollment_and_completed_lesson_ids(user=AnonymousUser(), course=course) == (
+            None,
+            set(),
+        )
+
+
+# course contents
+
+
+def test_the_contents_are_the_modules_and_live_lessons_in_order_as_plain_data():
+    course = CourseFactory()
+    second = ModuleFactory(course=course, position=2, title="Second")
+    first = ModuleFactory(course=course, position=1, title="First")
+    empty = ModuleFactory(course=course, position=3, title="Empty")
+    b = LessonFactory(module=first, position=2, title="B", required=False)
+    a = LessonFactory(module=first, position=1, title="A")
+    c = LessonFactory(module=second, position=1, title="C")
+    LessonFactory(module=second, position=2, title="Archived", archived_at=timezone.now())
+    expected = (
+        ContentsModule(
+            first.pk, "First", (ContentsLesson(a.pk, "A", True), ContentsLesson(b.pk, "B", False))
+        ),
+        ContentsModule(second.pk, "Second", (ContentsLesson(c.pk, "C", True),)),
+        ContentsModule(empty.pk, "Empty", ()),
+    )
+    # The course page's course (model instances with quizzes) and the lesson pages' cached
+    # one (plain data only) have the same contents.
+    assert course_by_slug(slug=course.slug).contents == expected
+    cached, _lesson = course_and_lesson(slug=course.slug)
+    assert cached.contents == expected
+    assert "modules" not in cached._prefetched_objects_cache
+    assert course_and_lesson(slug=course.slug)[0].contents == expected
