@@ -48,7 +48,11 @@ def new_verification_code() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    return raw.strip().upper().replace("-", "").replace(" ", "")[:32]
+    """The code as typed, without its separators, upper case. A character no code has becomes
+    "?", which matches nothing: the look-up still runs (its timing says nothing), and a NUL
+    byte, which PostgreSQL cannot even compare, never reaches it."""
+    code = raw.strip().upper().replace("-", "").replace(" ", "")[:32]
+    return "".join(ch if ch in CODE_ALPHABET else "?" for ch in code)
 
 
 def verification_url(code: str) -> str:

@@ -106,15 +106,21 @@ def assignment_people_from_csv(
     except csv.Error:
         dialect = csv.excel
     lines = []
-    for line_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        value = row[0].strip() if row else ""
-        if not value:
-            continue
-        if line_number == 1 and value.lower() in CSV_HEADER_WORDS:
-            continue
-        lines.append((line_number, value))
-        if len(lines) > MAX_CSV_ROWS:
-            raise AssignmentError(_("The file has more than 10,000 rows."))
+    # Universal newlines: a file saved with bare carriage returns reads as rows too.
+    rows = csv.reader(io.StringIO(text, newline=None), dialect)
+    try:
+        for line_number, row in enumerate(rows, start=1):
+            value = row[0].strip() if row else ""
+            if not value:
+                continue
+            if line_number == 1 and value.lower() in CSV_HEADER_WORDS:
+                continue
+            lines.append((line_number, value))
+            if len(lines) > MAX_CSV_ROWS:
+                raise AssignmentError(_("The file has more than 10,000 rows."))
+    except csv.Error:
+        # A field over the csv module's size limit, say.
+        raise AssignmentError(_("The file could not be read as CSV.")) from None
     emails = {value.lower() for _line, value in lines if "@" in value}
     numbers = {value for _line, value in lines if "@" not in value}
     in_scope = permissions.assignable_people(actor).filter(

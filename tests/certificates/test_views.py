@@ -135,6 +135,10 @@ def test_verification_accepts_lower_case_and_unknown_codes_are_not_found(client)
     assert response.status_code == 404
     assert "Certificate not found" in response.content.decode()
     assert client.get("/v/%3Cscript%3E/").status_code == 404
+    grouped = f"{certificate.code[:4]}-{certificate.code[4:9]} {certificate.code[9:]}"
+    assert client.get(f"/v/{grouped}/").status_code == 200
+    # A NUL byte was a 500 on PostgreSQL (tests/integration/test_hostile_input_postgres.py).
+    assert client.get(f"/v/{certificate.code}%00/").status_code == 404
 
 
 def test_verification_does_the_same_work_for_known_and_unknown_codes(client):

@@ -8,5 +8,6 @@ from tests.security.test_hostile_input import (  # noqa: F401 (collected here as
     test_no_answer_to_the_attempt_form_is_a_server_error,
     test_no_field_or_parameter_value_is_a_server_error,
     test_no_id_in_a_path_is_a_server_error,
+    test_no_verification_code_is_a_server_error,
     world,
 )

@@ -117,6 +117,35 @@ def test_csv_assignment_previews_then_enrols_and_audits(hr_client, tree):
     assert batch.target_id == str(course.pk) and batch.data["created"] == 1
 
 
+def _preview_csv(client, course, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "people.csv"
+    return client.post(
+        reverse("reports:assign"),
+        {"action": "preview", "course": course.pk, "source": "csv", "csv_file": upload},
+    )
+
+
+def test_csv_saved_with_bare_carriage_returns_reads_as_rows(hr_client, tree):
+    """A file from an old spreadsheet ends its lines with a carriage return alone (a 500)."""
+    _root, _unit_a, sub_a, _unit_b = tree
+    course = course_with_lessons(self_enrollment=False)
+    UserFactory(org_unit=sub_a, email="in@example.gov", full_name="Ana Inside")
+    response = _preview_csv(hr_client, course, b"email\rin@example.gov\rnobody@example.gov\r")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ana Inside" in body and "nobody@example.gov" in body
+
+
+def test_a_csv_the_reader_refuses_is_a_form_error(hr_client, tree):
+    course = course_with_lessons(self_enrollment=False)
+    # One field longer than the csv module reads (128 KiB), inside the 1 MB limit.
+    response = _preview_csv(hr_client, course, b'"' + b"a" * 200_000 + b'"\n')
+    assert response.status_code in {200, 400}
+    assert "The file could not be read as CSV." in response.content.decode()
+    assert not Enrollment.objects.filter(course=course).exists()
+
+
 def test_csv_export_has_bom_neutralised_cells_and_audit(hr_client, tree):
     _root, unit_a, _sub, _b = tree
     EnrollmentFactory(user=UserFactory(full_name="=HYPERLINK(1)", org_unit=unit_a))
