@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 
+from lms import boundary
+
 from .models import Answer, Attempt, AttemptStatus, Choice, GradingPolicy, Question, Quiz
 
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
@@ -68,7 +70,8 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
 def learner_attempt(*, enrollment, course, quiz_id: int, attempt_id: int) -> Attempt | None:
     """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
     gives it, in one query; None for anybody else's attempt or another course's quiz."""
-    if enrollment is None:
+    # An id past any row's (from the address) is no attempt; the database would refuse it.
+    if enrollment is None or not 0 < quiz_id <= boundary.MAX_ID:
         return None
     try:
         attempt = Attempt.objects.select_related("quiz__module").get(

@@ -407,6 +407,17 @@ def test_an_attempt_of_an_earlier_cycle_is_404_once_a_new_cycle_starts(
     assert old.status == AttemptStatus.IN_PROGRESS and not old.answers.exists()
 
 
+@pytest.mark.parametrize("huge", ["quiz", "attempt"])
+def test_an_id_past_any_row_in_the_attempt_address_is_404(learner_client, enrollment, quiz, huge):
+    """A quiz or attempt id beyond 64 bits was a 500 (the database refused the number)."""
+    attempt = start(enrollment, quiz)
+    ids = {"quiz": quiz.pk, "attempt": attempt.pk, huge: 2**64}
+    for name in ("quizzes:attempt", "quizzes:result"):
+        address = reverse(name, args=[quiz.course.slug, ids["quiz"], ids["attempt"]])
+        assert learner_client.get(address).status_code == 404
+        assert learner_client.post(address, {"action": "submit"}).status_code == 404
+
+
 def test_submitting_twice_keeps_the_first_score(learner_client, enrollment, quiz):
     attempt = start(enrollment, quiz)
     first = learner_client.post(
