@@ -20,8 +20,15 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ROUNDS = 6
-# "Within tens of milliseconds"; the gap this closes was hundreds.
+# "Within tens of milliseconds"; the gap this closes was hundreds (a whole password hash, several
+# times the rest of the request). On a slower machine every path takes longer, the small
+# differences between them too, so the bound grows with the request: 15 % of it, at least 40 ms.
 TOLERANCE = 0.04
+RELATIVE_TOLERANCE = 0.15
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < max(TOLERANCE, RELATIVE_TOLERANCE * max(a, b))
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +83,10 @@ def _compare(client, send) -> tuple[float, float]:
 def test_sign_up_takes_as_long_for_a_registered_address_as_for_a_new_one(client):
     registered, new = _compare(client, _signup)
 
-    assert abs(registered - new) < TOLERANCE, f"registered {registered:.3f} s, new {new:.3f} s"
+    assert _close(registered, new), f"registered {registered:.3f} s, new {new:.3f} s"
 
 
 def test_password_reset_takes_as_long_for_a_registered_address_as_for_an_unknown_one(client):
     registered, unknown = _compare(client, _reset)
 
-    assert abs(registered - unknown) < TOLERANCE, (
-        f"registered {registered:.3f} s, unknown {unknown:.3f} s"
-    )
+    assert _close(registered, unknown), f"registered {registered:.3f} s, unknown {unknown:.3f} s"
