@@ -24,7 +24,13 @@ from courses.selectors import annotate_lesson_counts
 from jobs import services as job_services
 from jobs.models import BackgroundJob
 
-from .selectors import ReportFilters, ReportStatus, completion_rows, progress_from
+from .selectors import (
+    REPORT_VALUE_FIELDS,
+    ReportFilters,
+    ReportStatus,
+    completion_rows,
+    progress_from,
+)
 
 EXPORT_KIND = "reports.export"
 FORMATS = ("csv", "xlsx")
@@ -33,23 +39,7 @@ PROGRESS_STEP = 1000
 # Characters that make a spreadsheet read a cell as a formula (or a DDE command).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-VALUE_FIELDS = (
-    "user__full_name",
-    "user__email",
-    "user__employee_number",
-    "user__org_unit__name",
-    "course__title",
-    "status",
-    "report_status",
-    "required_total",
-    "required_done",
-    "best_score",
-    "enrolled_at",
-    "due_date",
-    "completed_at",
-    "certificate_serial",
-    "certificate_status",
-)
+VALUE_FIELDS = (*REPORT_VALUE_FIELDS, "certificate_status")
 
 
 def async_threshold() -> int:

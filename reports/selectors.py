@@ -246,10 +246,8 @@ def row_progress(row: Enrollment) -> Progress:
     return progress_from(done=row.required_done, total=row.required_total, status=row.status)
 
 
-# The columns the report page shows, read as plain values (no model instances).
-PAGE_FIELDS = (
-    "pk",
-    "user_id",
+# The report's columns, read as plain values (no model instances): the page and the exports.
+REPORT_VALUE_FIELDS = (
     "user__full_name",
     "user__email",
     "user__employee_number",
@@ -265,6 +263,8 @@ PAGE_FIELDS = (
     "completed_at",
     "certificate_serial",
 )
+# The page also links each person.
+PAGE_FIELDS = ("pk", "user_id", *REPORT_VALUE_FIELDS)
 
 
 def completion_page_values(rows: QuerySet[Enrollment]) -> QuerySet[dict]:
