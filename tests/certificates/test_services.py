@@ -35,6 +35,50 @@ def test_completion_creates_a_pending_certificate_and_queues_it_on_commit(
     delay.assert_called_once_with(certificate.pk)
 
 
+def test_a_new_certificate_takes_the_courses_chosen_template_else_the_default():
+    from certificates.models import CertificateTemplate
+
+    default = CertificateTemplate.objects.get(is_default=True)
+    chosen = CertificateTemplate.objects.create(name="Agency look", organisation="Агенција")
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    services.course_set_certificate_template(course=course, template=chosen, actor=None)
+    with_choice = complete_course(course=course)
+    without = complete_course()
+    assert Certificate.objects.get(enrollment=with_choice).template == chosen
+    assert Certificate.objects.get(enrollment=without).template == default
+
+
+def test_a_serial_past_six_digits_keeps_every_digit():
+    from django.db import connection
+
+    table = Certificate._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1234566)", [table])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, 1234566)", [table])
+    certificate = Certificate.objects.get(enrollment=complete_course())
+    assert certificate.pk == 1234567
+    assert certificate.serial == f"LMS-{certificate.completed_on.year}-1234567"
+
+
+def test_a_taken_code_is_an_error_and_leaves_no_certificate():
+    enrollment = complete_course()
+    taken = Certificate.objects.get(enrollment=enrollment).code
+    other = enrollment_create(user=UserFactory(), course=enrollment.course)
+    other.completed_at = timezone.now()
+    from django.db import IntegrityError, transaction
+
+    with (
+        mock.patch.object(services, "new_verification_code", return_value=taken),
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+    ):
+        services.certificate_create_pending(enrollment=other)
+    assert not Certificate.objects.filter(enrollment=other).exists()
+
+
 def test_codes_avoid_look_alike_characters_and_carry_over_60_bits():
     import math
 
