@@ -183,10 +183,29 @@ def enrollment_touch(*, enrollment_id: int, now: datetime.datetime | None = None
     """Record learner activity (a lesson done, a quiz answered) for the inactivity reminder.
     One UPDATE, and only when the stored time is older, so concurrent writers never move it
     back."""
+    statement, params = enrollment_touch_statement(enrollment_id=enrollment_id, now=now)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+_ENROLLMENT_TABLE = Enrollment._meta.db_table
+_ACTIVITY_COLUMN = Enrollment._meta.get_field("last_activity_at").column
+
+
+def enrollment_touch_statement(
+    *, enrollment_id: int, now: datetime.datetime | None = None
+) -> tuple[str, list]:
+    """``enrollment_touch`` as one UPDATE statement and its parameters, for a caller that runs
+    it inside a statement of its own (a quiz submit writes its answers, the attempt and the
+    activity in one round trip, as a data-modifying WITH on PostgreSQL)."""
     now = now or timezone.now()
-    Enrollment.objects.filter(pk=enrollment_id, last_activity_at__lt=now).update(
-        last_activity_at=now
+    value = transaction.get_connection().ops.adapt_datetimefield_value(now)
+    # Built from the model's own table and column names; every value is a parameter.
+    statement = (
+        f"UPDATE {_ENROLLMENT_TABLE} SET {_ACTIVITY_COLUMN} = %s "  # noqa: S608
+        f"WHERE id = %s AND {_ACTIVITY_COLUMN} < %s"
     )
+    return statement, [value, enrollment_id, value]
 
 
 def enrollment_update_completion(

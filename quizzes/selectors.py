@@ -67,20 +67,32 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
         return None
 
 
-def learner_attempt(*, enrollment, course, quiz_id: int, attempt_id: int) -> Attempt | None:
+def learner_attempt(
+    *, enrollment, course, quiz_id: int, attempt_id: int, lock: bool = False
+) -> Attempt | None:
     """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
-    gives it, in one query; None for anybody else's attempt or another course's quiz."""
+    gives it, in one query; None for anybody else's attempt or another course's quiz.
+
+    ``lock``: inside the caller's transaction, the enrollment's row and the attempt's are locked
+    by this read (the enrollment's first, as every writer of attempts takes them) and the
+    enrollment is read again with them, as ``quizzes.services`` wants it for a write
+    (``attempt_submit(already_locked=True)``)."""
     # An id past any row's (from the address) is no attempt; the database would refuse it.
     if enrollment is None or not 0 < quiz_id <= boundary.MAX_ID:
         return None
+    query = Attempt.objects.select_related("quiz__module")
+    if lock:
+        query = query.select_related("enrollment").select_for_update(of=("enrollment", "self"))
     try:
-        attempt = Attempt.objects.select_related("quiz__module").get(
+        attempt = query.get(
             pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course.pk, enrollment_id=enrollment.pk
         )
     except Attempt.DoesNotExist:
         return None
     # The filter matched these very rows; they are attached rather than joined in again.
-    attempt.enrollment, attempt.quiz.course = enrollment, course
+    if not lock:
+        attempt.enrollment = enrollment
+    attempt.quiz.course = course
     return attempt
 
 

@@ -6,7 +6,7 @@ Every rule about attempts lives here; views, tasks and the admin call these func
 import json
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -154,11 +154,19 @@ def _lock_attempt(attempt_id: int, *, with_quiz: bool = True) -> Attempt:
     return (query.select_related("quiz") if with_quiz else query).get(pk=attempt_id)
 
 
-def _lock_open_attempt(attempt: Attempt) -> Attempt:
+def _lock_open_attempt(attempt: Attempt, *, already_locked: bool = False) -> Attempt:
     """``_lock_attempt`` for a learner's write, refused unless the enrollment is open and the
-    attempt still in progress. The caller's quiz (not locked) is kept rather than read again."""
-    quiz_loaded = Attempt.quiz.is_cached(attempt)
-    locked = _lock_attempt(attempt.pk, with_quiz=not quiz_loaded)
+    attempt still in progress. The caller's quiz (not locked) is kept rather than read again.
+
+    ``already_locked``: the caller's transaction read ``attempt`` with its enrollment under both
+    rows' locks (``quizzes.selectors.learner_attempt(lock=True)``), so it is not read again."""
+
+    if already_locked:
+        locked = attempt
+        quiz_loaded = False
+    else:
+        quiz_loaded = Attempt.quiz.is_cached(attempt)
+        locked = _lock_attempt(attempt.pk, with_quiz=not quiz_loaded)
     if not locked.enrollment.is_open:
         raise QuizError(_not_enrolled())
     if quiz_loaded:
@@ -169,6 +177,11 @@ def _lock_open_attempt(attempt: Attempt) -> Attempt:
     if locked.status != AttemptStatus.IN_PROGRESS:
         raise QuizError(_("This attempt has already been submitted."))
     return locked
+
+
+def _check_caller_locked(already_locked: bool) -> None:
+    if already_locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("already_locked needs the caller's transaction and row locks")
 
 
 def _draw(quiz: Quiz, pool: list[grading.QuestionKey], rng) -> list[grading.QuestionKey]:
@@ -297,17 +310,27 @@ _ANSWER_COLUMNS = (
 
 
 def _upsert(
-    rows: list[AnswerRow], fields: list[str], *, attempt: Attempt | None = None, attempt_fields=()
+    rows: list[AnswerRow],
+    fields: list[str],
+    *,
+    attempt: Attempt | None = None,
+    attempt_fields=(),
+    also: Sequence[tuple[str, list]] = (),
 ) -> None:
     """One INSERT ... ON CONFLICT DO UPDATE: new answers are added, the given fields of earlier
     ones replaced. The attempt's row lock already serialises the writers of its answers. With
-    ``attempt``, its ``attempt_fields`` are saved too (on PostgreSQL in the same statement).
+    ``attempt``, its ``attempt_fields`` are saved too; ``also``: other apps' UPDATE statements
+    (with their parameters) to run with it, the learner's activity. On PostgreSQL all of it is
+    one statement.
 
     On PostgreSQL the rows travel as one JSON array of arrays, one parameter that the C JSON
     encoder writes (numbers and times as their text, which each column's type reads back);
     elsewhere ``bulk_create`` writes the same rows."""
     connection = transaction.get_connection()
     if not rows or connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for statement, params in also:
+                cursor.execute(statement, params)
         _upsert_portably(rows, fields)
         if attempt is not None:
             attempt.save(update_fields=list(attempt_fields))
@@ -351,6 +374,14 @@ def _upsert(
         )
         params += [_db_value(getattr(attempt, name)) for name in attempt_fields]
         params.append(attempt.pk)
+    if also:
+        # The other updates go first, as data-modifying WITH queries of their own.
+        ctes = ", ".join(f"also_{i} AS ({sql})" for i, (sql, _params) in enumerate(also))
+        if statement.startswith("WITH "):
+            statement = f"WITH {ctes}, {statement.removeprefix('WITH ')}"
+        else:
+            statement = f"WITH {ctes} {statement}"
+        params = [value for _sql, other in also for value in other] + params
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 
@@ -378,53 +409,76 @@ def _upsert_portably(rows: list[AnswerRow], fields: list[str]) -> None:
 
 
 def _save(attempt: Attempt, data: Mapping[str, list[str]], now: datetime, keys=None) -> SaveResult:
-    """Store the paper's answers in a fixed number of queries, however many questions."""
+    """Store the paper's answers and the learner's activity in a fixed number of queries (one on
+    PostgreSQL), however many questions."""
     result, rows = _parse_paper(attempt, data, now, _attempt_keys(attempt, keys))
-    _upsert(rows, _CONTENT_FIELDS)
+    _upsert(rows, _CONTENT_FIELDS, also=[_touch(attempt, now)])
     return result
 
 
+def _touch(attempt: Attempt, now: datetime) -> tuple[str, list]:
+    return course_services.enrollment_touch_statement(enrollment_id=attempt.enrollment_id, now=now)
+
+
 def attempt_save(
-    *, attempt: Attempt, data: Mapping[str, list[str]], now: datetime | None = None
+    *,
+    attempt: Attempt,
+    data: Mapping[str, list[str]],
+    now: datetime | None = None,
+    already_locked: bool = False,
 ) -> SaveResult:
     """Save answers without submitting. ``data`` maps "q-<question id>" to the submitted values
     (a QueryDict works). ``data`` is the whole paper, as the attempt form posts it: a question
     missing from it is saved as unanswered (an unticked checkbox sends nothing). Only the
     attempt's own questions and choices are read; anything else is ignored, and an answer that
-    does not fit its question is refused with a message. After the deadline nothing is saved."""
+    does not fit its question is refused with a message. After the deadline nothing is saved.
+    ``already_locked``: as for ``attempt_submit``."""
     now = now or timezone.now()
+    _check_caller_locked(already_locked)
     keys = answer_keys.quiz_keys(attempt.quiz_id)
-    with transaction.atomic():
-        locked = _lock_open_attempt(attempt)
+    # Inside the caller's transaction no savepoint: a refusal rolls all of it back.
+    with transaction.atomic(savepoint=not already_locked):
+        locked = _lock_open_attempt(attempt, already_locked=already_locked)
         if locked.deadline_passed(now):
             return SaveResult(late=True)
-        course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
         return _save(locked, data, now, keys)
 
 
 def attempt_submit(
-    *, attempt: Attempt, data: Mapping[str, list[str]] | None = None, now: datetime | None = None
+    *,
+    attempt: Attempt,
+    data: Mapping[str, list[str]] | None = None,
+    now: datetime | None = None,
+    already_locked: bool = False,
 ) -> tuple[Attempt, SaveResult]:
     """Save the last answers (unless the time is up), grade the attempt and record the result.
     An attempt is submitted once; passing a required quiz may complete the course.
 
     A paper whose every answer fits is graded as posted and each answer written once, with its
     points; otherwise the refused answers keep what was saved before, so the stored answers are
-    graded."""
+    graded.
+
+    ``already_locked``: the caller's transaction has read ``attempt`` and its enrollment under
+    their row locks (the attempt page's POST), so they are not read again."""
     now = now or timezone.now()
-    # Read before the transaction: a database cache's write then holds no row lock in it.
+    # Read before the transaction (unless the caller's is open): a database cache's write then
+    # holds no row lock in it.
+    _check_caller_locked(already_locked)
     keys = answer_keys.quiz_keys(attempt.quiz_id)
-    with transaction.atomic():
-        locked = _lock_open_attempt(attempt)
+    # Inside the caller's transaction no savepoint: a refusal rolls all of it back.
+    with transaction.atomic(savepoint=not already_locked):
+        locked = _lock_open_attempt(attempt, already_locked=already_locked)
         saved = SaveResult(late=locked.deadline_passed(now))
         if data is not None and not saved.late:
             by_id = _attempt_keys(locked, keys)
             saved, rows = _parse_paper(locked, data, now, by_id)
-            course_services.enrollment_touch(enrollment_id=locked.enrollment_id, now=now)
+            touch = _touch(locked, now)
             if not saved.errors:
-                _finish(locked, now=now, keys=keys, posted=rows, enrollment_locked=True)
+                _finish(
+                    locked, now=now, keys=keys, posted=rows, enrollment_locked=True, also=[touch]
+                )
                 return locked, saved
-            _upsert(rows, _CONTENT_FIELDS)
+            _upsert(rows, _CONTENT_FIELDS, also=[touch])
         _finish(locked, now=now, keys=keys, enrollment_locked=True)
     return locked, saved
 
@@ -469,11 +523,12 @@ def _grade(
     keys=None,
     posted: list[AnswerRow] | None = None,
     save_fields: list[str] = _GRADE_FIELDS,
+    also: Sequence[tuple[str, list]] = (),
 ) -> grading.Result:
     """Grade the attempt, store each answer's points and save the attempt's ``save_fields``
     (its grade, and whatever else the caller has set), in one statement on PostgreSQL.
     ``posted``: the paper just parsed, written here with its points; without it the stored
-    answers are graded."""
+    answers are graded. ``also``: as for ``_upsert``."""
     by_id = _attempt_keys(attempt, keys) if keys is not None else _keys(attempt.question_ids)
     answers = posted if posted is not None else _stored_answers(attempt)
     responses = {
@@ -497,12 +552,18 @@ def _grade(
         rows, fields = posted, [*_CONTENT_FIELDS, *_POINTS_FIELDS]
     else:
         rows, fields = graded, _POINTS_FIELDS
-    _upsert(rows, fields, attempt=attempt, attempt_fields=save_fields)
+    _upsert(rows, fields, attempt=attempt, attempt_fields=save_fields, also=also)
     return result
 
 
 def _finish(
-    attempt: Attempt, *, now: datetime, keys=None, posted=None, enrollment_locked: bool = False
+    attempt: Attempt,
+    *,
+    now: datetime,
+    keys=None,
+    posted=None,
+    enrollment_locked: bool = False,
+    also: Sequence[tuple[str, list]] = (),
 ) -> None:
     """Grade and close an open attempt. Past the deadline it closes as it stood then.
     ``enrollment_locked``: ``attempt.enrollment`` is the row this transaction has locked, so the
@@ -511,9 +572,9 @@ def _finish(
     attempt.status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
     attempt.submitted_at = attempt.deadline if expired else now
     if keys is None and posted is None:
-        _grade(attempt, save_fields=_FINISH_FIELDS)
+        _grade(attempt, save_fields=_FINISH_FIELDS, also=also)
     else:
-        _grade(attempt, keys=keys, posted=posted, save_fields=_FINISH_FIELDS)
+        _grade(attempt, keys=keys, posted=posted, save_fields=_FINISH_FIELDS, also=also)
     if attempt.passed:
         course_services.enrollment_update_completion(
             enrollment=attempt.enrollment, already_locked=enrollment_locked

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,9 +29,10 @@ def _course_and_quiz(request, slug, quiz_id):
     return course, quiz, enrollment
 
 
-def _own_attempt(request, slug, quiz_id, attempt_id):
+def _own_attempt(request, slug, quiz_id, attempt_id, *, lock: bool = False):
     """The course, quiz, enrollment and the learner's own attempt at the quiz: the course from
-    the cache, then two queries; anybody else's attempt is a 404."""
+    the cache, then two queries; anybody else's attempt is a 404. ``lock``: the attempt's read
+    takes its and the enrollment's row locks (``selectors.learner_attempt``)."""
     course = course_selectors.course_by_slug(slug=slug, with_quizzes=False)
     if course is None:
         raise Http404
@@ -38,7 +40,7 @@ def _own_attempt(request, slug, quiz_id, attempt_id):
     if not can_view_course(request.user, course, enrollment):
         raise Http404
     attempt = selectors.learner_attempt(
-        enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id
+        enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id, lock=lock
     )
     if attempt is None or not permissions.owns_attempt(request.user, attempt):
         raise Http404
@@ -87,45 +89,68 @@ def quiz_start(request, slug, quiz_id):
 
 @login_required
 def attempt_take(request, slug, quiz_id, attempt_id):
+    if request.method == "POST":
+        return _attempt_post(request, slug, quiz_id, attempt_id)
     course, quiz, enrollment, attempt = _own_attempt(request, slug, quiz_id, attempt_id)
-    result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS:
-        return redirect(*result_url)
+        return redirect("quizzes:result", course.slug, quiz.pk, attempt.pk)
     if not enrollment.is_open:
         messages.info(request, _("Enrol in the course to take its quizzes."))
         return redirect("courses:detail", slug=course.slug)
     now = timezone.now()
-    errors = {}
-    if request.method == "POST":
-        submitting = request.POST.get("action") == "submit"
+    if attempt.deadline_passed(now):
+        services.attempts_close_expired(now=now)
+        return redirect("quizzes:result", course.slug, quiz.pk, attempt.pk)
+    return _render_paper(request, course, quiz, attempt, now)
+
+
+def _attempt_post(request, slug, quiz_id, attempt_id):
+    """Save or submit the paper. The read that finds the learner's attempt locks it and the
+    enrollment, and the service writes under those locks: one query fewer per submit."""
+    now = timezone.now()
+    submitting = request.POST.get("action") == "submit"
+    with transaction.atomic():
+        course, quiz, _enrollment, attempt = _own_attempt(
+            request, slug, quiz_id, attempt_id, lock=True
+        )
+        result_url = ("quizzes:result", course.slug, quiz.pk, attempt.pk)
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            return redirect(*result_url)
+        if not attempt.enrollment.is_open:
+            messages.info(request, _("Enrol in the course to take its quizzes."))
+            return redirect("courses:detail", slug=course.slug)
         try:
             if submitting:
                 attempt, saved = services.attempt_submit(
-                    attempt=attempt, data=request.POST, now=now
+                    attempt=attempt, data=request.POST, now=now, already_locked=True
                 )
             else:
-                saved = services.attempt_save(attempt=attempt, data=request.POST, now=now)
+                saved = services.attempt_save(
+                    attempt=attempt, data=request.POST, now=now, already_locked=True
+                )
         except services.QuizError as exc:
             messages.error(request, str(exc))
             return redirect(*result_url)
-        if saved.late:
-            messages.warning(
-                request, _("The time limit had passed; answers sent after it were not counted.")
-            )
-        if submitting:
-            for error in saved.errors.values():
-                messages.warning(request, _("An answer was not saved: %(e)s") % {"e": error})
-            return redirect(*result_url)
-        if saved.late:
-            services.attempts_close_expired(now=now)
-            return redirect(*result_url)
-        errors = saved.errors
-        if not errors:
-            messages.success(request, _("Your answers are saved. You can continue later."))
-            return redirect("quizzes:attempt", course.slug, quiz.pk, attempt.pk)
-    elif attempt.deadline_passed(now):
+    if saved.late:
+        messages.warning(
+            request, _("The time limit had passed; answers sent after it were not counted.")
+        )
+    if submitting:
+        for error in saved.errors.values():
+            messages.warning(request, _("An answer was not saved: %(e)s") % {"e": error})
+        return redirect(*result_url)
+    if saved.late:
+        # After the commit: the sweep closes each attempt in a transaction of its own.
         services.attempts_close_expired(now=now)
         return redirect(*result_url)
+    if not saved.errors:
+        messages.success(request, _("Your answers are saved. You can continue later."))
+        return redirect("quizzes:attempt", course.slug, quiz.pk, attempt.pk)
+    return _render_paper(request, course, quiz, attempt, now, errors=saved.errors)
+
+
+def _render_paper(request, course, quiz, attempt, now, errors=None):
+    errors = errors or {}
     paper = selectors.attempt_paper(attempt)
     for question in paper:
         question.error = errors.get(question.id, "")

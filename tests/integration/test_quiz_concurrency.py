@@ -264,3 +264,67 @@ def test_answers_written_as_json_read_back_as_posted():
         Decimal(100),
         True,
     )
+
+
+def _page_post(user, attempt: Attempt, data: dict, action: str):
+    """The attempt page's POST, as the browser sends it, in the calling thread's connection:
+    the page's read of the attempt takes the row locks the services would take."""
+    from django.test import Client
+    from django.urls import reverse
+
+    def call():
+        client = Client()
+        client.force_login(user)
+        url = reverse(
+            "quizzes:attempt", args=[attempt.quiz.course.slug, attempt.quiz_id, attempt.pk]
+        )
+        return client.post(url, {**data, "action": action})
+
+    return call
+
+
+def test_two_submits_of_one_attempt_through_the_page_grade_it_once():
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    papers = {"right": correct_answers(quiz), "wrong": wrong_answers(quiz)}
+
+    outcomes, unexpected = run_together(
+        [_page_post(enrollment.user, attempt, paper, "submit") for paper in papers.values()]
+    )
+
+    assert unexpected == []
+    assert [response.status_code for response in outcomes] == [302, 302]
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED
+    answers = Answer.objects.filter(attempt=attempt)
+    assert answers.count() == len(attempt.question_ids)
+    # One paper's answers and its own grade: never a mix of the two.
+    (right,) = {a.correct for a in answers}
+    assert attempt.score == (Decimal(10) if right else Decimal(0))
+    assert {a.saved_at for a in answers} == {attempt.submitted_at}
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_page_post_racing_a_withdrawal_waits_for_it_and_writes_nothing(action):
+    """The page reads the learner's enrollment before the withdrawal commits; its locked read of
+    the attempt then waits for the withdrawal and sees the learner has left."""
+    enrollment = EnrollmentFactory()
+    quiz = quiz_with_every_kind(enrollment.course)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    locked = threading.Event()
+
+    outcomes, unexpected = run_together(
+        [
+            _withdraw_holding_the_lock(enrollment.pk, locked),
+            _after(locked, _page_post(enrollment.user, attempt, correct_answers(quiz), action)),
+        ]
+    )
+
+    assert unexpected == []
+    withdrawn, response = outcomes
+    assert withdrawn.status == EnrollmentStatus.WITHDRAWN
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.passed) == (AttemptStatus.IN_PROGRESS, None)
+    assert not Answer.objects.filter(attempt=attempt).exclude(choice_ids=[]).exists()

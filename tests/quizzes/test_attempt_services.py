@@ -560,6 +560,44 @@ def test_submitting_grades_the_attempt_and_records_the_result(attempt, quiz, now
     }
 
 
+def _activity(enrollment: Enrollment):
+    return Enrollment.objects.values_list("last_activity_at", flat=True).get(pk=enrollment.pk)
+
+
+_WRITES = {
+    "save": lambda attempt, data, when: attempt_save(attempt=attempt, data=data, now=when),
+    "submit": lambda attempt, data, when: attempt_submit(attempt=attempt, data=data, now=when),
+    # A refused answer takes the submit's other path: the paper first, then the grading.
+    "submit-with-a-refused-answer": lambda attempt, data, when: attempt_submit(
+        attempt=attempt, data=data | _refused(attempt), now=when
+    ),
+}
+
+
+@pytest.mark.parametrize("write", _WRITES.values(), ids=_WRITES.keys())
+def test_saving_and_submitting_record_the_learners_activity(write, attempt, enrollment, quiz, now):
+    """The inactivity reminder reads this time; the quiz writes it in its answers' statement."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now - 30 * MINUTE)
+    write(attempt, correct_answers(quiz), now + MINUTE)
+    assert _activity(enrollment) == now + MINUTE
+
+
+@pytest.mark.parametrize("write", _WRITES.values(), ids=_WRITES.keys())
+def test_a_write_stamped_earlier_never_moves_the_activity_back(
+    write, attempt, enrollment, quiz, now
+):
+    later = now + 10 * MINUTE
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=later)
+    write(attempt, correct_answers(quiz), now + MINUTE)
+    assert _activity(enrollment) == later
+
+
+def _refused(attempt: Attempt) -> dict[str, list[str]]:
+    """One answer the paper refuses: a choice id that is none of the question's."""
+    question_id = next(int(qid) for qid, choices in attempt.choice_order.items() if choices)
+    return {f"q-{question_id}": ["999999999"]}
+
+
 @pytest.mark.parametrize(("pass_mark", "passed"), [(80, True), (81, False)])
 def test_a_partly_right_attempt_passes_at_exactly_the_pass_mark(
     enrollment, course, now, pass_mark, passed
@@ -811,6 +849,18 @@ def test_the_completion_check_on_a_locked_row_needs_a_transaction(enrollment):
 
     with pytest.raises(RuntimeError):
         enrollment_update_completion(enrollment=enrollment, already_locked=True)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", [attempt_save, attempt_submit])
+def test_a_write_on_an_attempt_said_to_be_locked_needs_the_callers_transaction(
+    write, enrollment, quiz
+):
+    attempt = attempt_start(enrollment=enrollment, quiz=quiz)
+    with pytest.raises(RuntimeError):
+        write(attempt=attempt, data=correct_answers(quiz), already_locked=True)
+    assert _stored(attempt).status == AttemptStatus.IN_PROGRESS
+    assert not Answer.objects.filter(attempt=attempt).exists()
 
 
 def test_passing_the_quiz_first_completes_the_course_with_the_last_lesson(enrollment, quiz, now):
