@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
+from lms.prepared import prepared
+
 if TYPE_CHECKING:
     from .models import Enrollment
 
@@ -72,15 +74,25 @@ def lesson_counts(lesson) -> bool:
     return lesson_is_live(lesson) and lesson.required
 
 
-def required_lessons_done(enrollment) -> bool:
+@prepared("course_id", "enrollment_id")
+def _lesson_counts(*, course_id: int, enrollment_id: int):
     from .models import Lesson, LessonProgress
 
-    # Both counts in one statement: the completion check runs inside every passing submit.
-    done_ids = LessonProgress.objects.filter(enrollment=enrollment).values("lesson_id")
-    counts = Lesson.objects.filter(
-        counted_lessons_filter(), course_id=enrollment.course_id
-    ).aggregate(required=Count("pk"), done=Count("pk", filter=Q(pk__in=done_ids)))
-    return counts["done"] >= counts["required"]
+    # Both counts in one statement, grouped by the one course: no row when it counts no lesson.
+    done_ids = LessonProgress.objects.filter(enrollment_id=enrollment_id).values("lesson_id")
+    return (
+        Lesson.objects.filter(counted_lessons_filter(), course_id=course_id)
+        .values("course_id")
+        .annotate(required=Count("pk"), done=Count("pk", filter=Q(pk__in=done_ids)))
+        .values_list("required", "done")
+        .order_by()
+    )
+
+
+def required_lessons_done(enrollment) -> bool:
+    # The completion check runs inside every passing submit: its statement is compiled once.
+    counts = _lesson_counts.run(course_id=enrollment.course_id, enrollment_id=enrollment.pk)
+    return not counts or counts[0][1] >= counts[0][0]
 
 
 def completion_rules() -> list[CompletionRule]:

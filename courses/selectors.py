@@ -3,13 +3,11 @@ the same number of queries however many courses, lessons or enrollments there ar
 
 import copy
 import datetime
-import functools
-import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Count,
@@ -17,6 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -30,6 +29,7 @@ from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 
 from accounts.models import User
+from lms.prepared import prepared
 
 from .cache import catalogue_entries, catalogue_store, course_cache_key, lesson_cache_key
 from .completion import counted_lessons_filter, lesson_counts, live_lessons_filter
@@ -356,15 +356,23 @@ def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
     return course
 
 
-def _current_enrollment(*, user, course: Course) -> QuerySet[Enrollment]:
+def _current_enrollment(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
     # The latest certification cycle is the one the learner is working on.
-    return Enrollment.objects.filter(user=user, course=course).order_by("-cycle")
+    return Enrollment.objects.filter(user_id=user_id, course_id=course_id).order_by("-cycle")
+
+
+# Every course, lesson and quiz page reads the learner's enrollment: compiled once.
+@prepared("user_id", "course_id")
+def _enrollment_query(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
+    return _current_enrollment(user_id=user_id, course_id=course_id)[:1]
 
 
 def enrollment_for(*, user, course: Course) -> Enrollment | None:
+    """The learner's enrollment in the course (its latest cycle), or None."""
     if not user.is_authenticated:
         return None
-    return _current_enrollment(user=user, course=course).first()
+    rows = _enrollment_query.run(user_id=user.pk, course_id=course.pk)
+    return rows[0] if rows else None
 
 
 def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:
@@ -375,40 +383,40 @@ def completed_lesson_ids(*, enrollment: Enrollment | None) -> set[int]:
     )
 
 
-@functools.cache
-def _enrollment_with_done_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    enrollment, progress = Enrollment._meta, LessonProgress._meta
+class _JSONArray(Aggregate):
+    """The values as one JSON array."""
 
-    def column(meta, name: str) -> str:
-        return quote(meta.get_field(name).column)
+    function = "JSONB_AGG"
+    output_field = JSONField()
 
-    # The lesson ids as one JSON array: NULL (PostgreSQL) or [] (SQLite) when none is done.
-    aggregate = "JSON_GROUP_ARRAY" if vendor == "sqlite" else "JSONB_AGG"
-    # Only quoted names from the models' metadata go into the text; the values are parameters.
-    return (
-        f"SELECT e.*, (SELECT {aggregate}(p.{column(progress, 'lesson')}) "  # noqa: S608
-        f"FROM {quote(progress.db_table)} p "
-        f"WHERE p.{column(progress, 'enrollment')} = e.{column(enrollment, 'id')}) "
-        f"AS completed_lesson_ids FROM {quote(enrollment.db_table)} e "
-        f"WHERE e.{column(enrollment, 'user')} = %s AND e.{column(enrollment, 'course')} = %s "
-        f"ORDER BY e.{column(enrollment, 'cycle')} DESC LIMIT 1"
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+@prepared("user_id", "course_id")
+def _enrollment_with_done_query(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
+    # The ids of the lessons done as one JSON array beside the row (NULL when none is done).
+    done = (
+        LessonProgress.objects.filter(enrollment_id=OuterRef("pk"))
+        .order_by()
+        .values("enrollment_id")
+        .annotate(ids=_JSONArray("lesson_id"))
+        .values("ids")
     )
+    return _current_enrollment(user_id=user_id, course_id=course_id).annotate(
+        completed_lesson_ids=Subquery(done, output_field=JSONField())
+    )[:1]
 
 
 def enrollment_and_completed_lesson_ids(*, user, course: Course) -> tuple[Enrollment | None, set]:
-    """``enrollment_for`` and ``completed_lesson_ids`` of it, in one query: the ids of the
-    lessons done come as a JSON array beside the enrollment's row. Every signed-in lesson page
-    runs it, so it is written once as SQL: building and compiling the same statement through
-    the ORM cost several times what running it does (tests hold it to the two selectors)."""
+    """``enrollment_for`` and ``completed_lesson_ids`` of it, in one query, compiled once: every
+    signed-in lesson page runs it (tests hold it to the two selectors)."""
     if not user.is_authenticated:
         return None, set()
-    sql = _enrollment_with_done_sql(connection.vendor)
-    enrollment = next(iter(Enrollment.objects.raw(sql, [user.pk, course.pk])), None)
-    if enrollment is None:
+    rows = _enrollment_with_done_query.run(user_id=user.pk, course_id=course.pk)
+    if not rows:
         return None, set()
-    done = enrollment.completed_lesson_ids
-    return enrollment, set(json.loads(done) if isinstance(done, str) else done or ())
+    return rows[0], set(rows[0].completed_lesson_ids or ())
 
 
 def course_progress(

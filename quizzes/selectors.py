@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 
 from lms import boundary
+from lms.prepared import PreparedQuery, prepared
 
 from .models import Answer, Attempt, AttemptStatus, Choice, GradingPolicy, Question, Quiz
 
@@ -33,18 +34,28 @@ class _CountedRow:
     passed: bool | None
 
 
-def required_quizzes_passed(enrollment) -> bool:
-    """Completion rule: every quiz of the course that requires a pass has a counted attempt
-    that passed."""
+@prepared("course_id", "enrollment_id")
+def _required_quizzes_with_attempts(*, course_id: int, enrollment_id: int) -> QuerySet:
     # One statement, plain values: each required quiz with this enrollment's attempts joined
-    # (none: one row of NULLs). The check runs inside every passing submit.
-    rows = (
-        Quiz.objects.filter(course_id=enrollment.course_id, required_for_completion=True)
-        .annotate(mine=FilteredRelation("attempts", condition=Q(attempts__enrollment=enrollment)))
+    # (none: one row of NULLs).
+    return (
+        Quiz.objects.filter(course_id=course_id, required_for_completion=True)
+        .annotate(
+            mine=FilteredRelation("attempts", condition=Q(attempts__enrollment_id=enrollment_id))
+        )
         .values_list(
             "pk", "grading_policy", "mine__status", "mine__number", "mine__percent", "mine__passed"
         )
         .order_by()
+    )
+
+
+def required_quizzes_passed(enrollment) -> bool:
+    """Completion rule: every quiz of the course that requires a pass has a counted attempt
+    that passed."""
+    # The check runs inside every passing submit: its statement is compiled once.
+    rows = _required_quizzes_with_attempts.run(
+        course_id=enrollment.course_id, enrollment_id=enrollment.pk
     )
     policies = {}
     by_quiz = defaultdict(list)
@@ -67,6 +78,22 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
         return None
 
 
+def _learner_attempt_query(*, lock: bool) -> PreparedQuery:
+    def build(*, attempt_id: int, quiz_id: int, course_id: int, enrollment_id: int) -> QuerySet:
+        query = Attempt.objects.select_related("quiz__module")
+        if lock:
+            query = query.select_related("enrollment").select_for_update(of=("enrollment", "self"))
+        return query.filter(
+            pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course_id, enrollment_id=enrollment_id
+        ).order_by()[:1]
+
+    return PreparedQuery(build, "attempt_id", "quiz_id", "course_id", "enrollment_id")
+
+
+# The attempt page's read, on every view and save of the paper: compiled once per process.
+_LEARNER_ATTEMPT = {lock: _learner_attempt_query(lock=lock) for lock in (False, True)}
+
+
 def learner_attempt(
     *, enrollment, course, quiz_id: int, attempt_id: int, lock: bool = False
 ) -> Attempt | None:
@@ -78,17 +105,16 @@ def learner_attempt(
     enrollment is read again with them, as ``quizzes.services`` wants it for a write
     (``attempt_submit(already_locked=True)``)."""
     # An id past any row's (from the address) is no attempt; the database would refuse it.
-    if enrollment is None or not 0 < quiz_id <= boundary.MAX_ID:
+    if enrollment is None or not (
+        0 < quiz_id <= boundary.MAX_ID and 0 < attempt_id <= boundary.MAX_ID
+    ):
         return None
-    query = Attempt.objects.select_related("quiz__module")
-    if lock:
-        query = query.select_related("enrollment").select_for_update(of=("enrollment", "self"))
-    try:
-        attempt = query.get(
-            pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course.pk, enrollment_id=enrollment.pk
-        )
-    except Attempt.DoesNotExist:
+    rows = _LEARNER_ATTEMPT[lock].run(
+        attempt_id=attempt_id, quiz_id=quiz_id, course_id=course.pk, enrollment_id=enrollment.pk
+    )
+    if not rows:
         return None
+    attempt = rows[0]
     # The filter matched these very rows; they are attached rather than joined in again.
     if not lock:
         attempt.enrollment = enrollment

@@ -76,3 +76,37 @@ def test_concurrent_mark_done_records_one_row_and_completes_once():
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
     assert enrollment.completed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_compiled_in_one_thread_runs_on_each_threads_own_connection():
+    """``lms.prepared`` keeps one compiled statement per process; a threaded server runs it
+    from many threads, each through its own connection (a shared one would interleave them)."""
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    learners = [UserFactory() for _ in range(4)]
+    enrollments = [EnrollmentFactory(course=course, user=user) for user in learners]
+    assert selectors.enrollment_for(user=learners[0], course=course).pk == enrollments[0].pk
+    barrier = threading.Barrier(4)
+    found, used, errors = {}, set(), []
+
+    def read(index):
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                found[index] = selectors.enrollment_for(user=learners[index], course=course).pk
+                used.add(connection.connection.info.backend_pid)
+                barrier.wait(timeout=10)  # all four connections open at once
+        except Exception as exc:  # a failure in a thread must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert found == {i: enrollment.pk for i, enrollment in enumerate(enrollments)}
+    assert len(used) == 4

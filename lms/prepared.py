@@ -1,0 +1,110 @@
+"""Querysets the ORM builds and compiles once per process, then runs again with new ids.
+
+Building a queryset (its lookups resolved, its joins set up) and compiling it to SQL cost
+several times what sending a short statement does: on the quiz submit 0.5–0.9 ms of CPU a
+statement against 0.1–0.3 ms for the round trip itself. A ``PreparedQuery`` keeps, per database
+alias, the compiled statement of one queryset shape; each run puts the new values into the
+statement's parameters and lets the ORM turn the rows into what the queryset yields (model
+instances with their ``select_related`` rows, values, converters applied), exactly as the
+queryset would.
+
+The values are integers (ids): the shape is built once with stand-in integers, and each
+parameter that carries a stand-in is the slot of that value. Everything else in the queryset
+(a literal ``True``, a status) is fixed at the first build. Tests hold each prepared query to
+its queryset run the ordinary way.
+"""
+
+import copy
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
+
+# Far from any real id, inside every backend's integer range (an out-of-range value would make
+# the ORM drop the lookup from the statement).
+_STAND_IN = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    queryset: QuerySet
+    compiler: object
+    sql: str
+    params: tuple
+    slots: tuple  # per parameter: the value's name, or None for a fixed parameter
+    locks: bool
+
+
+class PreparedQuery:
+    """``build(**ids)`` returns the queryset; ``run(**ids)`` returns its rows as a list."""
+
+    def __init__(self, build: Callable[..., QuerySet], *names: str):
+        self.build, self.names = build, names
+        self._compiled: dict[str, _Compiled] = {}
+
+    def __repr__(self) -> str:
+        return f"PreparedQuery({self.build.__qualname__}, {', '.join(self.names)})"
+
+    def queryset(self, **values) -> QuerySet:
+        """The queryset itself, built and compiled the ordinary way (tests compare the two)."""
+        return self.build(**values)
+
+    def run(self, *, using: str | None = None, **values) -> list:
+        if set(values) != set(self.names):
+            raise TypeError(f"{self!r} takes {', '.join(self.names)}")
+        compiled = self._compile(using)
+        connection = connections[compiled.queryset.db]
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError("a locking read needs the caller's transaction")
+        ids = {name: operator.index(value) for name, value in values.items()}
+        params = tuple(
+            param if slot is None else ids[slot]
+            for param, slot in zip(compiled.params, compiled.slots, strict=True)
+        )
+        # The compiled statement, as this thread's connection sends it; the columns, the
+        # related-object layout and the converters are the first compilation's.
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connection
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        queryset = compiled.queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+    def _compile(self, using: str | None) -> _Compiled:
+        key = using or "default"
+        compiled = self._compiled.get(key)
+        if compiled is not None:
+            return compiled
+        stand_ins = {name: _STAND_IN + index for index, name in enumerate(self.names)}
+        queryset = self.build(**stand_ins)
+        if using is not None:
+            queryset = queryset.using(using)
+        connection = connections[queryset.db]
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        locks = bool(queryset.query.select_for_update)
+        if locks and connection.get_autocommit():
+            # Compiling a locking read wants a transaction open; nothing is sent to the database.
+            with transaction.atomic(using=queryset.db):
+                sql, params = compiler.as_sql()
+        else:
+            sql, params = compiler.as_sql()
+        by_value = {value: name for name, value in stand_ins.items()}
+        slots = tuple(by_value.get(param) if type(param) is int else None for param in params)
+        missing = set(self.names) - set(slots)
+        if missing:
+            raise ValueError(f"{self!r}: no parameter carries {', '.join(sorted(missing))}")
+        compiled = _Compiled(queryset, compiler, sql, tuple(params), slots, locks)
+        self._compiled[key] = compiled
+        return compiled
+
+
+def prepared(*names: str) -> Callable[[Callable[..., QuerySet]], PreparedQuery]:
+    """Decorator: ``@prepared("user_id", "course_id")`` over a function building the queryset."""
+
+    def wrap(build: Callable[..., QuerySet]) -> PreparedQuery:
+        return PreparedQuery(build, *names)
+
+    return wrap

@@ -1,0 +1,250 @@
+"""The statements compiled once (``lms.prepared``) give what their querysets give."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.transaction import TransactionManagementError
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courses import completion
+from courses import selectors as course_selectors
+from courses.models import Enrollment, Lesson
+from courses.services import lesson_complete
+from lms.prepared import PreparedQuery, prepared
+from quizzes import selectors as quiz_selectors
+from quizzes.models import Attempt, AttemptStatus, GradingPolicy
+from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons
+from tests.quizzes.factories import QuizFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance) -> list:
+    return [getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields]
+
+
+def _same_rows(prepared_query: PreparedQuery, **ids) -> list:
+    """Run both ways; the rows, their types and every field agree."""
+    got = prepared_query.run(**ids)
+    expected = list(prepared_query.queryset(**ids))
+    assert len(got) == len(expected)
+    for mine, theirs in zip(got, expected, strict=True):
+        assert type(mine) is type(theirs)
+        if hasattr(theirs, "_meta"):
+            assert _fields(mine) == _fields(theirs)
+            assert model_to_dict(mine) == model_to_dict(theirs)
+        else:
+            assert mine == theirs
+            assert [type(v) for v in mine] == [type(v) for v in theirs]
+    return got
+
+
+def test_the_current_enrollment_is_the_latest_cycle_and_matches_the_queryset(learner):
+    course = course_with_lessons()
+    assert (
+        _same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk)
+        == []
+    )
+    assert course_selectors.enrollment_for(user=learner, course=course) is None
+    EnrollmentFactory(user=learner, course=course, cycle=1)
+    second = EnrollmentFactory(
+        user=learner, course=course, cycle=2, due_date=datetime.date(2030, 1, 2)
+    )
+    EnrollmentFactory(course=course, cycle=3)  # someone else's, in a later cycle
+    rows = _same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk)
+    assert [row.pk for row in rows] == [second.pk]
+    found = course_selectors.enrollment_for(user=learner, course=course)
+    assert found.pk == second.pk and found.due_date == datetime.date(2030, 1, 2)
+    assert found.enrolled_at.tzinfo is not None
+
+
+def test_the_enrollment_with_its_lessons_done_matches_the_queryset(learner):
+    course = course_with_lessons(lessons_per_module=2, modules=1)
+    ids = {"user_id": learner.pk, "course_id": course.pk}
+    assert _same_rows(course_selectors._enrollment_with_done_query, **ids) == []
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    (row,) = _same_rows(course_selectors._enrollment_with_done_query, **ids)
+    assert row.completed_lesson_ids is None
+    first, second = course.lessons.order_by("pk")
+    lesson_complete(enrollment=enrollment, lesson=second)
+    lesson_complete(enrollment=enrollment, lesson=first)
+    (row,) = _same_rows(course_selectors._enrollment_with_done_query, **ids)
+    assert sorted(row.completed_lesson_ids) == sorted([first.pk, second.pk])
+
+
+def test_each_run_takes_its_own_values(learner):
+    """The compiled statement is reused; the ids are not (another user, another course)."""
+    one, two = course_with_lessons(), course_with_lessons()
+    other = UserFactory()
+    mine = EnrollmentFactory(user=learner, course=one)
+    theirs = EnrollmentFactory(user=other, course=two)
+    assert course_selectors.enrollment_for(user=learner, course=one).pk == mine.pk
+    assert course_selectors.enrollment_for(user=other, course=two).pk == theirs.pk
+    assert course_selectors.enrollment_for(user=learner, course=two) is None
+    assert course_selectors.enrollment_for(user=other, course=one) is None
+
+
+def test_the_lesson_counts_follow_the_counted_lessons_rule(learner):
+    course = course_with_lessons(lessons_per_module=2, modules=2)
+    lessons = list(Lesson.objects.filter(module__course=course).order_by("pk"))
+    optional, archived = lessons[0], lessons[1]
+    Lesson.objects.filter(pk=optional.pk).update(required=False)
+    Lesson.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    ids = {"course_id": course.pk, "enrollment_id": enrollment.pk}
+    assert _same_rows(completion._lesson_counts, **ids) == [(2, 0)]
+    assert not completion.required_lessons_done(enrollment)
+    counted = [lesson for lesson in lessons if lesson.pk not in (optional.pk, archived.pk)]
+    lesson_complete(enrollment=enrollment, lesson=optional)  # counts for nothing
+    lesson_complete(enrollment=enrollment, lesson=counted[0])
+    assert _same_rows(completion._lesson_counts, **ids) == [(2, 1)]
+    assert not completion.required_lessons_done(enrollment)
+    lesson_complete(enrollment=enrollment, lesson=counted[1])
+    assert _same_rows(completion._lesson_counts, **ids) == [(2, 2)]
+    assert completion.required_lessons_done(Enrollment.objects.get(pk=enrollment.pk))
+
+
+def test_a_course_that_counts_no_lesson_needs_none_done(learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    Lesson.objects.filter(module__course=course).update(required=False)
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    assert (
+        _same_rows(completion._lesson_counts, course_id=course.pk, enrollment_id=enrollment.pk)
+        == []
+    )
+    assert completion.required_lessons_done(enrollment)
+
+
+def _attempt(enrollment, quiz, number, *, percent, passed, status=AttemptStatus.SUBMITTED):
+    return Attempt.objects.create(
+        enrollment=enrollment,
+        quiz=quiz,
+        number=number,
+        status=status,
+        percent=percent,
+        passed=passed,
+        question_ids=[7, 3],
+        started_at=timezone.now(),
+        submitted_at=timezone.now() if status != AttemptStatus.IN_PROGRESS else None,
+    )
+
+
+def test_the_quiz_rule_rows_match_the_queryset_with_their_types(learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    best = QuizFactory(course=course, required_for_completion=True)
+    last = QuizFactory(
+        course=course, required_for_completion=True, grading_policy=GradingPolicy.LAST
+    )
+    QuizFactory(course=course, required_for_completion=False)
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    someone = EnrollmentFactory(course=course)
+    ids = {"course_id": course.pk, "enrollment_id": enrollment.pk}
+    rows = _same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
+    assert sorted(row[0] for row in rows) == sorted([best.pk, last.pk])
+    assert not quiz_selectors.required_quizzes_passed(enrollment)
+
+    _attempt(someone, best, 1, percent=Decimal("100.00"), passed=True)
+    _attempt(enrollment, best, 1, percent=Decimal("40.00"), passed=False)
+    _attempt(enrollment, best, 2, percent=Decimal("90.50"), passed=True)
+    _attempt(enrollment, last, 1, percent=Decimal("95.00"), passed=True)
+    _attempt(enrollment, last, 2, percent=Decimal("10.00"), passed=False)
+    rows = _same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
+    assert Decimal("90.50") in [row[4] for row in rows]
+    # The last attempt counts for the second quiz, and it failed.
+    assert not quiz_selectors.required_quizzes_passed(enrollment)
+    _attempt(enrollment, last, 3, percent=Decimal("80.00"), passed=True)
+    assert quiz_selectors.required_quizzes_passed(enrollment)
+
+
+def _learner_attempt_case(learner):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    quiz = QuizFactory(course=course, module=course.modules.first())
+    enrollment = EnrollmentFactory(user=learner, course=course)
+    attempt = _attempt(
+        enrollment, quiz, 1, percent=None, passed=None, status=AttemptStatus.IN_PROGRESS
+    )
+    return course, quiz, enrollment, attempt
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(learner, lock):
+    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
+    ids = {
+        "attempt_id": attempt.pk,
+        "quiz_id": quiz.pk,
+        "course_id": course.pk,
+        "enrollment_id": enrollment.pk,
+    }
+    query = quiz_selectors._LEARNER_ATTEMPT[lock]
+    with transaction.atomic():
+        (found,) = _same_rows(query, **ids)
+        with CaptureQueriesContext(connection) as queries:
+            assert _fields(found.quiz) == _fields(quiz)
+            assert found.quiz.module.pk == quiz.module_id
+            if lock:
+                assert _fields(found.enrollment) == _fields(enrollment)
+        assert len(queries) == 0, "the related rows come with the read"
+        # Each id is its own condition: one wrong id, no attempt.
+        for name, wrong in (
+            ("attempt_id", attempt.pk + 1000),
+            ("quiz_id", quiz.pk + 1000),
+            ("course_id", course.pk + 1000),
+            ("enrollment_id", enrollment.pk + 1000),
+        ):
+            assert query.run(**{**ids, name: wrong}) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locking_read_refuses_to_run_outside_a_transaction(learner):
+    """As the queryset would: a lock taken outside a transaction would end with the read."""
+    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
+    if not connection.features.has_select_for_update:
+        pytest.skip("the database takes no row locks")
+    with pytest.raises(TransactionManagementError):
+        quiz_selectors._LEARNER_ATTEMPT[True].run(
+            attempt_id=attempt.pk, quiz_id=quiz.pk, course_id=course.pk, enrollment_id=enrollment.pk
+        )
+
+
+def test_the_statement_sent_is_the_querysets_own():
+    query = quiz_selectors._LEARNER_ATTEMPT[True]
+    ids = {"attempt_id": 11, "quiz_id": 12, "course_id": 13, "enrollment_id": 14}
+    with transaction.atomic():
+        compiled = query._compile(None)
+        sql, params = query.queryset(**ids).query.get_compiler("default").as_sql()
+    assert compiled.sql == sql
+    assert sorted(p for p in params if type(p) is int) == [11, 12, 13, 14]
+    if connection.features.has_select_for_update_of:
+        assert "FOR UPDATE OF" in sql
+
+
+def test_an_address_id_past_any_row_is_no_attempt_rather_than_a_database_error(learner):
+    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
+    for attempt_id, quiz_id in ((2**63, quiz.pk), (attempt.pk, 2**63), (0, quiz.pk)):
+        assert (
+            quiz_selectors.learner_attempt(
+                enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id
+            )
+            is None
+        )
+
+
+def test_the_values_must_be_the_named_ids(learner):
+    with pytest.raises(TypeError):
+        course_selectors._enrollment_query.run(user_id=learner.pk)
+    with pytest.raises(TypeError):
+        course_selectors._enrollment_query.run(user_id=learner.pk, course_id="1")
+
+
+def test_a_name_that_reaches_no_parameter_is_refused():
+    @prepared("user_id", "course_id")
+    def unused_course(*, user_id, course_id):
+        return Enrollment.objects.filter(Q(user_id=user_id))
+
+    with pytest.raises(ValueError, match="course_id"):
+        unused_course.run(user_id=1, course_id=2)
