@@ -61,6 +61,13 @@ def course_cache_key(slug: str) -> str:
     return f"courses:course:v2:{digest}"
 
 
+def course_page_cache_key(slug: str) -> str:
+    """A course as its own page shows it: the contents above plus each module's lessons and
+    quizzes and the course's quizzes, as model instances (``v1``: the shape of the entry)."""
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
+    return f"courses:course-page:v1:{digest}"
+
+
 def lesson_cache_key(lesson_id: int) -> str:
     """A lesson with its body, module and attachments, as its page shows it."""
     return f"courses:lesson:{lesson_id}"

@@ -31,7 +31,13 @@ from django.utils import timezone
 from accounts.models import User
 from lms.prepared import prepared
 
-from .cache import catalogue_entries, catalogue_store, course_cache_key, lesson_cache_key
+from .cache import (
+    catalogue_entries,
+    catalogue_store,
+    course_cache_key,
+    course_page_cache_key,
+    lesson_cache_key,
+)
 from .completion import counted_lessons_filter, lesson_counts, live_lessons_filter
 from .models import (
     Attachment,
@@ -271,12 +277,20 @@ class ContentsModule(NamedTuple):
 def course_by_slug(*, slug: str, with_quizzes: bool = True) -> Course | None:
     """The course with its trainers and its contents (``course.contents``: the modules and
     their live lessons in order, as plain data), or None. With quizzes, ``course.modules``
-    is loaded too, with each module's lessons and quizzes, for the course page. Pages that do
-    not list quizzes get the course from the shared cache, which any change to a course,
-    module or lesson makes stale."""
+    is loaded too, with each module's lessons and quizzes, for the course page. Both come from
+    the shared cache, which any change to a course, module, lesson or quiz makes stale (the
+    quizzes app's signals call ``cache.catalogue_changed`` for its quizzes)."""
     if not with_quizzes:
         return course_and_lesson(slug=slug)[0]
-    return _load_course(slug=slug, with_quizzes=True)
+    key = course_page_cache_key(slug)
+    version, found = catalogue_entries(key)
+    course = found.get(key)
+    if course is None:
+        course = _load_course(slug=slug, with_quizzes=True)
+        # A missing course is not stored: made-up addresses create no entries.
+        if course is not None:
+            catalogue_store(key, version, course)
+    return course
 
 
 def course_and_lesson(

@@ -25,6 +25,7 @@ from tests.factories import (
     give_totp,
 )
 from tests.quizzes.factories import (
+    QuizFactory,
     choice_ids,
     choice_question,
     correct_answers,
@@ -1015,3 +1016,30 @@ def test_demo_choices_carry_no_numbers_that_shuffling_would_scramble():
         for question in quiz.questions:
             for choice in question.choices:
                 assert not re.match(r"\s*\(?\d+[.)]\s", choice.text), choice.text
+
+
+def test_the_course_page_is_read_from_the_cache_and_follows_every_quiz_change(
+    client, django_assert_max_num_queries
+):
+    """The course page lists the quizzes from the shared cache; adding, renaming, moving or
+    deleting a quiz shows on the next view."""
+    course = course_with_lessons(lessons_per_module=1, modules=2)
+    first_module, second_module = course.modules.order_by("position")
+    url = reverse("courses:detail", args=[course.slug])
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(2):  # the catalogue version and the cached course
+        cached = client.get(url)
+    assert cached.status_code == 200
+
+    quiz = QuizFactory(course=course, module=first_module, title="Checkpoint on records")
+    assert "Checkpoint on records" in client.get(url).text
+    quiz.title = "Checkpoint on archives"
+    quiz.save()
+    page = client.get(url).text
+    assert "Checkpoint on archives" in page and "Checkpoint on records" not in page
+    quiz.module = second_module
+    quiz.save()
+    page = client.get(url).text
+    assert page.index(second_module.title) < page.index("Checkpoint on archives")
+    quiz.delete()
+    assert "Checkpoint on archives" not in client.get(url).text
