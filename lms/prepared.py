@@ -2,8 +2,8 @@
 
 Building a queryset (its lookups resolved, its joins set up) and compiling it to SQL cost
 several times what sending a short statement does: on the quiz submit 0.5–0.9 ms of CPU a
-statement against 0.1–0.3 ms for the round trip itself. A ``PreparedQuery`` keeps, per database
-alias, the compiled statement of one queryset shape; each run puts the new values into the
+statement against 0.1–0.3 ms for the round trip itself. A ``PreparedQuery`` keeps, per
+process, the compiled statement of one queryset shape; each run puts the new values into the
 statement's parameters and lets the ORM turn the rows into what the queryset yields (model
 instances with their ``select_related`` rows, values, converters applied), exactly as the
 queryset would.
@@ -43,19 +43,15 @@ class PreparedQuery:
 
     def __init__(self, build: Callable[..., QuerySet], *names: str):
         self.build, self.names = build, names
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: _Compiled | None = None
 
     def __repr__(self) -> str:
         return f"PreparedQuery({self.build.__qualname__}, {', '.join(self.names)})"
 
-    def queryset(self, **values) -> QuerySet:
-        """The queryset itself, built and compiled the ordinary way (tests compare the two)."""
-        return self.build(**values)
-
-    def run(self, *, using: str | None = None, **values) -> list:
+    def run(self, **values) -> list:
         if set(values) != set(self.names):
             raise TypeError(f"{self!r} takes {', '.join(self.names)}")
-        compiled = self._compile(using)
+        compiled = self._compiled or self._compile()
         connection = connections[compiled.queryset.db]
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("a locking read needs the caller's transaction")
@@ -73,15 +69,10 @@ class PreparedQuery:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _compile(self, using: str | None) -> _Compiled:
-        key = using or "default"
-        compiled = self._compiled.get(key)
-        if compiled is not None:
-            return compiled
+    def _compile(self) -> _Compiled:
+        # Built twice at most when two threads start at once: the same statement either way.
         stand_ins = {name: _STAND_IN + index for index, name in enumerate(self.names)}
         queryset = self.build(**stand_ins)
-        if using is not None:
-            queryset = queryset.using(using)
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)
         locks = bool(queryset.query.select_for_update)
@@ -96,9 +87,8 @@ class PreparedQuery:
         missing = set(self.names) - set(slots)
         if missing:
             raise ValueError(f"{self!r}: no parameter carries {', '.join(sorted(missing))}")
-        compiled = _Compiled(queryset, compiler, sql, tuple(params), slots, locks)
-        self._compiled[key] = compiled
-        return compiled
+        self._compiled = _Compiled(queryset, compiler, sql, tuple(params), slots, locks)
+        return self._compiled
 
 
 def prepared(*names: str) -> Callable[[Callable[..., QuerySet]], PreparedQuery]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -31,7 +30,7 @@ def _fields(instance) -> list:
 def _same_rows(prepared_query: PreparedQuery, **ids) -> list:
     """Run both ways; the rows, their types and every field agree."""
     got = prepared_query.run(**ids)
-    expected = list(prepared_query.queryset(**ids))
+    expected = list(prepared_query.build(**ids))
     assert len(got) == len(expected)
     for mine, theirs in zip(got, expected, strict=True):
         assert type(mine) is type(theirs)
@@ -161,7 +160,7 @@ def test_the_quiz_rule_rows_match_the_queryset_with_their_types(learner):
     assert quiz_selectors.required_quizzes_passed(enrollment)
 
 
-def _learner_attempt_case(learner):
+def learner_attempt_case(learner):
     course = course_with_lessons(lessons_per_module=1, modules=1)
     quiz = QuizFactory(course=course, module=course.modules.first())
     enrollment = EnrollmentFactory(user=learner, course=course)
@@ -173,7 +172,7 @@ def _learner_attempt_case(learner):
 
 @pytest.mark.parametrize("lock", [False, True])
 def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(learner, lock):
-    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
+    course, quiz, enrollment, attempt = learner_attempt_case(learner)
     ids = {
         "attempt_id": attempt.pk,
         "quiz_id": quiz.pk,
@@ -199,32 +198,18 @@ def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(lea
             assert query.run(**{**ids, name: wrong}) == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_locking_read_refuses_to_run_outside_a_transaction(learner):
-    """As the queryset would: a lock taken outside a transaction would end with the read."""
-    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
-    if not connection.features.has_select_for_update:
-        pytest.skip("the database takes no row locks")
-    with pytest.raises(TransactionManagementError):
-        quiz_selectors._LEARNER_ATTEMPT[True].run(
-            attempt_id=attempt.pk, quiz_id=quiz.pk, course_id=course.pk, enrollment_id=enrollment.pk
-        )
-
-
 def test_the_statement_sent_is_the_querysets_own():
     query = quiz_selectors._LEARNER_ATTEMPT[True]
     ids = {"attempt_id": 11, "quiz_id": 12, "course_id": 13, "enrollment_id": 14}
     with transaction.atomic():
-        compiled = query._compile(None)
-        sql, params = query.queryset(**ids).query.get_compiler("default").as_sql()
+        compiled = query._compile()
+        sql, params = query.build(**ids).query.get_compiler("default").as_sql()
     assert compiled.sql == sql
     assert sorted(p for p in params if type(p) is int) == [11, 12, 13, 14]
-    if connection.features.has_select_for_update_of:
-        assert "FOR UPDATE OF" in sql
 
 
 def test_an_address_id_past_any_row_is_no_attempt_rather_than_a_database_error(learner):
-    course, quiz, enrollment, attempt = _learner_attempt_case(learner)
+    course, quiz, enrollment, attempt = learner_attempt_case(learner)
     for attempt_id, quiz_id in ((2**63, quiz.pk), (attempt.pk, 2**63), (0, quiz.pk)):
         assert (
             quiz_selectors.learner_attempt(
