@@ -57,15 +57,24 @@ def course_cache_key(slug: str) -> str:
     """A course with its contents (modules and lesson titles), shared by its lesson pages.
     The key names the shape of the entry (``v2``: the contents as plain data), so entries of an
     older shape left in the cache by the previous release are never read."""
-    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
-    return f"courses:course:v2:{digest}"
+    return f"courses:course:v2:{_digest(slug)}"
 
 
 def course_page_cache_key(slug: str) -> str:
     """A course as its own page shows it: the contents above plus each module's lessons and
     quizzes and the course's quizzes, as model instances (``v1``: the shape of the entry)."""
-    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
-    return f"courses:course-page:v1:{digest}"
+    return f"courses:course-page:v1:{_digest(slug)}"
+
+
+def anonymous_course_page_key(slug: str, language: str) -> str:
+    """A course page's rendered content as an anonymous visitor sees it in one language, with
+    the course's title: the same for every visitor, like a catalogue page."""
+    return f"courses:course-page-anonymous:{_digest(f'{language}|{slug}')}"
+
+
+def _digest(text: str) -> str:
+    # Slugs are short, but a key must stay within every cache's length and character limits.
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def lesson_cache_key(lesson_id: int) -> str:

@@ -25,6 +25,7 @@ def course_page_context(
     started = enrollment is not None or preview
     return {
         "course": course,
+        "page_title": course.title,
         "preview": preview,
         # Worked out once for the title and every entry of the contents.
         "course_lang": lang_attr(course.language),

@@ -66,6 +66,18 @@ def catalogue(request):
 
 
 def course_detail(request, slug):
+    # An anonymous visitor's page is the same for everyone in one language, so its content is
+    # kept rendered in the shared cache until the catalogue changes, as the catalogue's is. It
+    # is stored only below, for a course an anonymous visitor may see.
+    anonymous_key = None
+    if not request.user.is_authenticated:
+        anonymous_key = catalogue_cache.anonymous_course_page_key(slug, get_language())
+        version, found = catalogue_cache.catalogue_entries(anonymous_key)
+        if anonymous_key in found:
+            title, content = found[anonymous_key]
+            return render(
+                request, "courses/course_detail.html", {"page_title": title, "content": content}
+            )
     course = selectors.course_by_slug(slug=slug, with_quizzes=True)
     if course is None:
         raise Http404
@@ -90,6 +102,10 @@ def course_detail(request, slug):
     context["can_leave"] = (
         is_open and enrollment.source == EnrollmentSource.SELF and enrollment.completed_at is None
     )
+    if anonymous_key is not None:
+        content = render_to_string("courses/_course_content.html", context, request=request)
+        catalogue_cache.catalogue_store(anonymous_key, version, (course.title, content))
+        context = {"page_title": course.title, "content": content}
     return render(request, "courses/course_detail.html", context)
 
 

@@ -325,6 +325,83 @@ def test_catalogue_cache_is_kept_apart_per_language(client):
     assert "Records" in in_serbian.text
 
 
+def test_an_anonymous_course_page_is_served_from_cache_until_the_course_changes(
+    client, django_assert_max_num_queries
+):
+    course = course_with_lessons(lessons_per_module=1, modules=1, title="Records management")
+    url = reverse("courses:detail", args=[course.slug])
+    first = client.get(url)
+    assert "<title>Records management" in first.text
+    # Again: one read of the shared cache for the version and the rendered content.
+    with django_assert_max_num_queries(1):
+        again = client.get(url)
+    # Equal but for the header's language form, whose token is masked anew on every page.
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", again.text) == token.sub("", first.text)
+    assert "Sign in to enrol" in again.text
+
+    lesson = course.lessons.get()
+    lesson.title = "Retention schedules"
+    lesson.save()
+    assert "Retention schedules" in client.get(url).text
+    course.title = "Archives management"
+    course.save()
+    page = client.get(url).text
+    assert "<title>Archives management" in page and "Records management" not in page
+
+
+def test_an_anonymous_course_page_is_cached_per_language(client):
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    url = reverse("courses:detail", args=[course.slug])
+    assert "Sign in to enrol" in client.get(url).text
+    client.post(reverse("set_language"), {"language": "sr"})
+    in_serbian = client.get(url).text
+    assert "Sign in to enrol" not in in_serbian
+    assert "Пријавите се" in in_serbian
+
+
+def test_signed_in_visitors_never_get_the_anonymous_course_page(client, learner):
+    """The cached content is the anonymous one: no enrol form, no progress, no token; a
+    signed-in visitor's own page is neither read from nor written to it."""
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    url = reverse("courses:detail", args=[course.slug])
+    assert "Sign in to enrol" in client.get(url).text
+    _version, found = catalogue_cache.catalogue_entries(
+        catalogue_cache.anonymous_course_page_key(course.slug, "en")
+    )
+    [(title, content)] = found.values()
+    assert title == course.title and course.title in content
+    assert "csrfmiddlewaretoken" not in content
+
+    client.force_login(learner)
+    signed_in = client.get(url).text
+    assert "Sign in to enrol" not in signed_in
+    assert reverse("courses:enrol", args=[course.slug]) in signed_in
+    client.post(reverse("courses:enrol", args=[course.slug]))
+    assert 'data-testid="next-lesson"' in client.get(url).text
+
+    client.logout()
+    again = client.get(url).text
+    assert "Sign in to enrol" in again
+    assert 'data-testid="next-lesson"' not in again
+
+
+def test_a_course_an_anonymous_visitor_cannot_see_is_never_cached(client):
+    draft = course_with_lessons(lessons_per_module=1, modules=1, status=CourseStatus.DRAFT)
+    assert client.get(reverse("courses:detail", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("courses:detail", args=["no-such-course"])).status_code == 404
+    for slug in (draft.slug, "no-such-course"):
+        key = catalogue_cache.anonymous_course_page_key(slug, "en")
+        assert cache.get(key) is None
+
+    published = course_with_lessons(lessons_per_module=1, modules=1)
+    url = reverse("courses:detail", args=[published.slug])
+    assert client.get(url).status_code == 200
+    published.status = CourseStatus.DRAFT
+    published.save()
+    assert client.get(url).status_code == 404
+
+
 def test_an_encoded_ampersand_cannot_fill_another_querys_cache_entry(client):
     """?category=a%26q%3Dsecurity once filled the entry of ?category=a&q=security."""
     CategoryFactory(slug="a", name="A")
