@@ -27,14 +27,23 @@ def catalogue_changed() -> None:
     cache.set(_VERSION_KEY, time.time_ns(), None)
 
 
-def catalogue_key(*, version: int, language: str, filters: Mapping[str, str], page: int) -> str:
-    """The cache key of one catalogue page: the language, then the parsed and normalised
-    filters (only the form's own fields, empty ones left out) and the page number, URL-encoded
-    so that no value can pass for another parameter. Anything else in the query string never
-    reaches the key, so junk parameters share the entry of the page they would show."""
-    query = urlencode(sorted((*((k, v) for k, v in filters.items() if v), ("page", page))))
-    digest = hashlib.sha256(f"{language}|{query}".encode()).hexdigest()[:32]
-    return f"courses:catalogue:{version}:{digest}"
+def catalogue_query(params: Mapping[str, str], page: int) -> str:
+    """The query string of one catalogue page as the site's own links write it: the filters
+    that are set, by form field name in the form's order, then the page number past the first.
+    URL-encoded, so that no value can pass for another parameter."""
+    pairs = [(name, value) for name, value in params.items() if value]
+    if page != 1:
+        pairs.append(("page", page))
+    return urlencode(pairs)
+
+
+def catalogue_page_key(language: str, query: str) -> str:
+    """The cache key of one catalogue page: its language and its query string. Pages are
+    stored only under the query string ``catalogue_query`` writes for the filters as parsed
+    (with the catalogue's version beside them, ``catalogue_store``), so a request whose query
+    string is written that way is answered without parsing it, and any other query string,
+    junk parameters included, finds nothing under its own key and creates no entry."""
+    return f"courses:catalogue:page:{_digest(f'{language}|{query}')}"
 
 
 def catalogue_state(categories_loader: Callable[[], list]) -> tuple[int, list]:

@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,37 +30,61 @@ def _visible_course_or_404(request, slug, *, with_quizzes=False):
 
 
 def catalogue(request):
+    language = get_language()
+    # The links of the site ask for a page by the query string its key is made of (see
+    # courses/cache.py): found under it, the page needs no parsing and one cache round trip.
+    requested_key = catalogue_cache.catalogue_page_key(
+        language, request.META.get("QUERY_STRING", "")
+    )
+    _version, found = catalogue_cache.catalogue_entries(requested_key)
+    content = found.get(requested_key)
+    if content is None:
+        content = _catalogue_content(request, language)
+    return render(request, "courses/catalogue.html", {"content": content})
+
+
+def _catalogue_content(request, language: str) -> str:
     # Parse the filters first: the cache key is built from what was understood, never from
-    # the raw query string (see courses/cache.py).
+    # the raw query string.
     version, categories = catalogue_cache.catalogue_state(selectors.catalogue_categories)
     filters = CatalogueFilterForm(request.GET, categories=categories).filters()
     params = CatalogueFilterForm.params(filters)
     page_number = boundary.parse_id(request.GET.get("page")) or 1
-    key = catalogue_cache.catalogue_key(
-        version=version, language=get_language(), filters=params, page=page_number
+    key = catalogue_cache.catalogue_page_key(
+        language, catalogue_cache.catalogue_query(params, page_number)
     )
-    content = cache.get(key)
-    if content is None:
-        courses = selectors.catalogue_courses(**filters)
-        paginator = Paginator(courses, settings.LMS_CATALOGUE_PAGE_SIZE)
-        page = paginator.get_page(page_number)
-        # The form shows the filters as understood, so the cached page is the same for every
-        # query string that maps to this key.
-        form = CatalogueFilterForm(params, categories=categories)
-        content = render_to_string(
-            "courses/_catalogue_content.html",
-            {
-                "form": form,
-                "page": page,
-                "query_string": urlencode([(k, v) for k, v in params.items() if v]),
-            },
-            request=request,
-        )
-        # A page number past the end shows the last page; only the real number is cached,
-        # so made-up page numbers create no entries.
-        if page.number == page_number:
-            cache.set(key, content, catalogue_cache.CATALOGUE_TTL)
-    return render(request, "courses/catalogue.html", {"content": content})
+    _version, found = catalogue_cache.catalogue_entries(key)
+    if key in found:
+        return found[key]
+    courses = selectors.catalogue_courses(**filters)
+    paginator = Paginator(courses, settings.LMS_CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    # The form shows the filters as understood, so the cached page is the same for every
+    # query string that maps to this key.
+    form = CatalogueFilterForm(params, categories=categories)
+    content = render_to_string(
+        "courses/_catalogue_content.html",
+        {
+            "form": form,
+            "page": page,
+            "previous_query": (
+                catalogue_cache.catalogue_query(params, page.previous_page_number())
+                if page.has_previous()
+                else None
+            ),
+            "next_query": (
+                catalogue_cache.catalogue_query(params, page.next_page_number())
+                if page.has_next()
+                else None
+            ),
+        },
+        request=request,
+    )
+    # A page number past the end shows the last page; only the real number is cached,
+    # so made-up page numbers create no entries.
+    if page.number == page_number:
+        catalogue_cache.catalogue_store(key, version, content)
+    return content
 
 
 def course_detail(request, slug):
