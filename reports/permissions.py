@@ -107,9 +107,15 @@ def courses_in_scope(user) -> QuerySet[Course]:
     HR or an administrator, every course otherwise."""
     if not can_open_reports(user):
         return Course.objects.none()
-    if is_administrator(user) or _is_scoped_hr(user):
+    if sees_every_course(user):
         return Course.objects.all()
     return Course.objects.filter(trainers=user)
+
+
+def sees_every_course(user) -> bool:
+    """Whether ``courses_in_scope`` is every course (HR officers and administrators), so that
+    the list may be shared between them."""
+    return can_open_reports(user) and (is_administrator(user) or _is_scoped_hr(user))
 
 
 def assignable_courses(user) -> QuerySet[Course]:

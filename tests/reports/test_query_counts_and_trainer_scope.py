@@ -4,8 +4,11 @@ certificates there are; trainers see the report of the courses they teach, nothi
 import csv
 import datetime
 import io
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +152,42 @@ def test_trainer_cannot_assign_or_open_a_person(client, taught):
     )
     assert response.status_code == 404
     assert Enrollment.objects.filter(course=mine).count() == 1
+
+
+def _course_options(body: str) -> list[str]:
+    select = re.search(r'<select name="course".*?</select>', body, re.S).group(0)
+    return re.findall(r"<option value=\"\d+\">([^<]*)</option>", select)
+
+
+def test_the_course_filter_is_read_once_for_every_officer_and_follows_course_changes(
+    client, taught
+):
+    """HR officers and administrators are offered every course: the list is kept in the
+    shared cache, read from the database once, and renamed or new courses show at once. A
+    trainer's own list never comes from it."""
+    trainer, mine, _theirs, _inside, _outside = taught
+    first = privileged(Role.HR_OFFICER, org_unit=OrgUnitFactory(name="Ministry"))
+    second = privileged(Role.HR_OFFICER, org_unit=OrgUnitFactory(name="Agency"))
+    client.force_login(first)
+    assert _course_options(client.get(reverse("reports:completion")).text) == [
+        "Someone else&#x27;s",
+        "Taught course",
+    ]
+
+    client.force_login(second)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:completion")).text
+    assert "Taught course" in _course_options(page)
+    assert not [q for q in queries if 'FROM "courses_course" ORDER BY' in q["sql"]]
+
+    mine.title = "Archives course"
+    mine.save()
+    course_with_lessons(title="New course")
+    assert _course_options(client.get(reverse("reports:completion")).text) == [
+        "Archives course",
+        "New course",
+        "Someone else&#x27;s",
+    ]
+
+    client.force_login(trainer)
+    assert _course_options(client.get(reverse("reports:completion")).text) == ["Archives course"]
