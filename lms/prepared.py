@@ -16,9 +16,12 @@ its queryset run the ordinary way.
 
 import copy
 import operator
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
@@ -60,14 +63,7 @@ class PreparedQuery:
             param if slot is None else ids[slot]
             for param, slot in zip(compiled.params, compiled.slots, strict=True)
         )
-        # The compiled statement, as this thread's connection sends it; the columns, the
-        # related-object layout and the converters are the first compilation's.
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        queryset = compiled.queryset._chain()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
+        return _run(compiled, params, connection)
 
     def _compile(self) -> _Compiled:
         # Built twice at most when two threads start at once: the same statement either way.
@@ -89,6 +85,95 @@ class PreparedQuery:
             raise ValueError(f"{self!r}: no parameter carries {', '.join(sorted(missing))}")
         self._compiled = _Compiled(queryset, compiler, sql, tuple(params), slots, locks)
         return self._compiled
+
+
+def _run(compiled: _Compiled, params: tuple, connection) -> list:
+    # The compiled statement, as this thread's connection sends it; the columns, the
+    # related-object layout and the converters are the first compilation's.
+    compiler = copy.copy(compiled.compiler)
+    compiler.connection = connection
+    compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+    queryset = compiled.queryset._chain()
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    return list(queryset)
+
+
+_NOTHING = object()
+
+
+class CompiledPerKey:
+    """Statements compiled once per key, kept per process (the ``size`` most recently used),
+    for querysets whose SQL depends on more than ids: a report's filters, its reader's scope,
+    today's date, the page. The caller's key must name everything the built statement depends
+    on, so that one key always builds the same statement; the rows it returns are read afresh
+    on every run. Locking reads are refused: they belong to ``PreparedQuery``."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def rows(self, key: Hashable, build: Callable[[], QuerySet]) -> list:
+        """The rows of ``build()``, compiled on the first run for ``key``."""
+        compiled = self._get(("rows", key))
+        if compiled is None:
+            queryset = build()
+            if queryset.query.select_for_update:
+                raise TransactionManagementError("a locking read is not kept per key")
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                # A statement that can match nothing (an empty slice, ``none()``) is not sent.
+                compiled = _NOTHING
+            else:
+                compiled = _Compiled(queryset, compiler, sql, tuple(params), (), False)
+            self._put(("rows", key), compiled)
+        if compiled is _NOTHING:
+            return []
+        return _run(compiled, compiled.params, connections[compiled.queryset.db])
+
+    def count(self, key: Hashable, build: Callable[[], QuerySet]) -> int:
+        """``build().count()``: the statement the ORM sends for it on the first run for
+        ``key``, sent again as it is on the later ones."""
+        statement = self._get(("count", key))
+        if statement is not None:
+            using, sql, params = statement
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()[0]
+        queryset = build()
+        sent = []
+
+        def record(execute, sql, params, many, context):
+            sent.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connections[queryset.db].execute_wrapper(record):
+            count = queryset.count()
+        # A count the ORM answered without a statement (an empty ``none()``) is not kept.
+        if len(sent) == 1:
+            sql, params = sent[0]
+            self._put(("count", key), (queryset.db, sql, tuple(params or ())))
+        return count
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def _put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
 
 def prepared(*names: str) -> Callable[[Callable[..., QuerySet]], PreparedQuery]:

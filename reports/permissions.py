@@ -14,6 +14,7 @@ from accounts.permissions import (
     is_hr_officer,
     is_trainer,
     people_in_scope,
+    user_roles,
 )
 from courses.models import Course, CourseStatus, Enrollment, EnrollmentStatus
 
@@ -91,6 +92,16 @@ def enrollments_in_scope(user) -> QuerySet[Enrollment]:
         # A subquery, not a join: a join on the trainers would repeat rows of co-taught courses.
         condition |= Q(course__in=Course.objects.filter(trainers=user).values("pk"))
     return base.filter(condition)
+
+
+def scope_key(user) -> tuple:
+    """Everything ``enrollments_in_scope`` reads of ``user``: two users with the same key get
+    the same statement, so a statement compiled for one may be sent for the other
+    (``reports.selectors.completion_page``). Kept beside the rule it describes."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    unit_path = user.org_unit.path if _is_scoped_hr(user) else None
+    return (user.pk, tuple(sorted(user_roles(user))), user.org_unit_id, unit_path)
 
 
 def units_in_scope(user) -> QuerySet[OrgUnit]:

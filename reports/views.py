@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -78,10 +77,12 @@ def completion_report(request):
     _require_reports(request.user)
     form = _filter_form(request)
     filters = _filters(form)
-    values = selectors.completion_page_values(
-        selectors.completion_rows(actor=request.user, filters=filters, paged=True)
+    page = selectors.completion_page(
+        actor=request.user,
+        filters=filters,
+        number=boundary.parse_id(request.GET.get("page")) or 1,
+        per_page=PAGE_SIZE,
     )
-    page = Paginator(values, PAGE_SIZE).get_page(boundary.parse_id(request.GET.get("page")) or 1)
     rows = page_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +15,7 @@ from courses import completion
 from courses import selectors as course_selectors
 from courses.models import Enrollment, Lesson
 from courses.services import lesson_complete
-from lms.prepared import PreparedQuery, prepared
+from lms.prepared import CompiledPerKey, PreparedQuery, prepared
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Attempt, AttemptStatus, GradingPolicy
 from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons
@@ -233,3 +234,64 @@ def test_a_name_that_reaches_no_parameter_is_refused():
 
     with pytest.raises(ValueError, match="course_id"):
         unused_course.run(user_id=1, course_id=2)
+
+
+# Statements compiled once per key (``CompiledPerKey``): the report page's count and rows.
+
+
+def _titles_by_key(statements: CompiledPerKey, key, builds: list):
+    def build():
+        builds.append(key)
+        return Lesson.objects.filter(title__startswith="Kept").order_by("pk").values("title")
+
+    return statements.rows(key, build)
+
+
+def test_rows_per_key_are_compiled_once_and_read_afresh():
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    course.lessons.update(title="Kept 1")
+    statements, builds = CompiledPerKey(), []
+    assert _titles_by_key(statements, "k", builds) == [{"title": "Kept 1"}]
+    lesson = course.lessons.get()
+    Lesson.objects.create(module=lesson.module, course=course, title="Kept 2", position=9)
+    with CaptureQueriesContext(connection) as sent:
+        again = _titles_by_key(statements, "k", builds)
+    assert again == [{"title": "Kept 1"}, {"title": "Kept 2"}]
+    assert builds == ["k"] and len(sent) == 1
+
+
+def test_counts_per_key_send_the_orms_statement_again():
+    course = course_with_lessons(lessons_per_module=2, modules=1)
+    statements, builds = CompiledPerKey(), []
+
+    def build():
+        builds.append(1)
+        return Lesson.objects.filter(course=course)
+
+    assert statements.count("c", build) == 2
+    with CaptureQueriesContext(connection) as first:
+        Lesson.objects.filter(course=course).count()
+    Lesson.objects.filter(course=course).first().delete()
+    with CaptureQueriesContext(connection) as again:
+        assert statements.count("c", build) == 1
+    assert builds == [1]
+    assert [q["sql"] for q in again] == [q["sql"] for q in first]
+
+
+def test_a_statement_that_matches_nothing_is_not_sent_and_keys_are_dropped_past_the_size():
+    statements, builds = CompiledPerKey(size=2), []
+    with CaptureQueriesContext(connection) as sent:
+        assert statements.rows("empty", lambda: Lesson.objects.all()[0:0]) == []
+        assert statements.rows("empty", lambda: Lesson.objects.all()[0:0]) == []
+    assert len(sent) == 0
+    for key in ("a", "b", "a", "c"):
+        _titles_by_key(statements, key, builds)
+    # "b" was the least recently used when "c" came: it is built again, "a" is not.
+    _titles_by_key(statements, "a", builds)
+    _titles_by_key(statements, "b", builds)
+    assert builds == ["a", "b", "c", "b"]
+
+
+def test_a_locking_read_is_not_kept_per_key():
+    with transaction.atomic(), pytest.raises(TransactionManagementError):
+        CompiledPerKey().rows("lock", lambda: Lesson.objects.select_for_update())

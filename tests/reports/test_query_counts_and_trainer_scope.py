@@ -18,6 +18,7 @@ from courses import services as course_services
 from courses.models import Enrollment, EnrollmentSource
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
+from reports import selectors
 from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, give_totp
 from tests.query_counts import assert_query_count, count_queries
 from tests.quizzes.factories import choice_question
@@ -191,3 +192,41 @@ def test_the_course_filter_is_read_once_for_every_officer_and_follows_course_cha
 
     client.force_login(trainer)
     assert _course_options(client.get(reverse("reports:completion")).text) == ["Archives course"]
+
+
+def _names(page) -> list[str]:
+    return [row["user__full_name"] for row in page.object_list]
+
+
+def test_the_report_page_statements_kept_per_scope_filters_and_day(client):
+    """The page's statements are compiled once per reader's scope, filters and day: officers
+    of sibling units, a filter and the next day each get their own rows."""
+    ministry = OrgUnitFactory(name="Ministry")
+    north, south = (OrgUnitFactory(name=name, parent=ministry) for name in ("North", "South"))
+    officers = {unit: privileged(Role.HR_OFFICER, org_unit=unit) for unit in (north, south)}
+    course = course_with_lessons(self_enrollment=False)
+    for unit, name in ((north, "Nora North"), (south, "Sam South")):
+        _assign(UserFactory(full_name=name, org_unit=unit), course, officer=officers[unit])
+
+    def page(officer, today=None, **filters):
+        return selectors.completion_page(
+            actor=officer,
+            filters=selectors.ReportFilters(**filters),
+            number=1,
+            per_page=50,
+            today=today,
+        )
+
+    for _ in range(2):
+        assert _names(page(officers[north])) == ["Nora North"]
+        assert _names(page(officers[south])) == ["Sam South"]
+    assert page(officers[north]).paginator.count == 1
+    assert _names(page(officers[north], status="overdue")) == []
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    assert _names(page(officers[north], today=later, status="overdue")) == ["Nora North"]
+    assert page(officers[north], today=later, status="overdue").paginator.count == 1
+
+    # A new person shows on the next view of the same page.
+    _assign(UserFactory(full_name="Nell North", org_unit=north), course, officer=officers[north])
+    assert _names(page(officers[north])) == ["Nell North", "Nora North"]
+    assert page(officers[north]).paginator.count == 2
