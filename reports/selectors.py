@@ -286,12 +286,14 @@ def completion_page(
     """One page of ``completion_page_values(completion_rows(..., paged=True))``, as
     ``Paginator(...).get_page(number)`` gives it."""
     today = today or timezone.localdate()
-    # The filters as plain values, and the unit's path, which the sub-unit filter reads.
+    # The filters as plain values, the unit's path, which the sub-unit filter reads, and the
+    # time zone the completion dates are compared in (a parameter of the statement).
     key = (
         permissions.scope_key(actor),
         tuple(sorted(filters.as_params().items())),
         filters.unit.path if filters.unit is not None else None,
         today,
+        timezone.get_current_timezone_name(),
     )
 
     def build():

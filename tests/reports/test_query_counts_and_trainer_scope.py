@@ -230,3 +230,30 @@ def test_the_report_page_statements_kept_per_scope_filters_and_day(client):
     _assign(UserFactory(full_name="Nell North", org_unit=north), course, officer=officers[north])
     assert _names(page(officers[north])) == ["Nell North", "Nora North"]
     assert page(officers[north]).paginator.count == 2
+
+
+def test_the_report_page_compares_completion_dates_in_the_readers_time_zone(client):
+    """A completion just after midnight in Seoul is the day before in Belgrade: the same
+    filter gives each time zone its own statement."""
+    unit = OrgUnitFactory(name="Ministry")
+    officer = privileged(Role.HR_OFFICER, org_unit=unit)
+    course = course_with_lessons(self_enrollment=False)
+    enrollment = _assign(
+        UserFactory(full_name="Late Finisher", org_unit=unit), course, officer=officer
+    )
+    for lesson in course.lessons.filter(required=True):
+        course_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    when = datetime.datetime(2026, 3, 10, 15, 30, tzinfo=datetime.UTC)  # 00:30 on the 11th in Seoul
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=when)
+    filters = selectors.ReportFilters(completed_from=datetime.date(2026, 3, 11))
+
+    def names():
+        page = selectors.completion_page(actor=officer, filters=filters, number=1, per_page=50)
+        return _names(page)
+
+    with timezone.override("Asia/Seoul"):
+        assert names() == ["Late Finisher"]
+    with timezone.override("Europe/Belgrade"):
+        assert names() == []
+    with timezone.override("Asia/Seoul"):
+        assert names() == ["Late Finisher"]
