@@ -257,3 +257,43 @@ def test_the_report_page_compares_completion_dates_in_the_readers_time_zone(clie
         assert names() == []
     with timezone.override("Asia/Seoul"):
         assert names() == ["Late Finisher"]
+
+
+def test_the_report_page_count_agrees_with_its_rows_under_every_filter(client):
+    """The page's count is the rows' queryset's own count, without the columns joined for the
+    page: it must still count exactly the rows the report lists."""
+    ministry = OrgUnitFactory(name="Ministry")
+    north = OrgUnitFactory(name="North", parent=ministry)
+    officer = privileged(Role.HR_OFFICER, org_unit=ministry)
+    records, security = (course_with_lessons(self_enrollment=False) for _ in range(2))
+    people = [
+        UserFactory(full_name="Ana Anić", org_unit=ministry),
+        UserFactory(full_name="Bora Borić", org_unit=north),
+        UserFactory(full_name="Vesna Vesić", org_unit=north, employee_number="E-77"),
+    ]
+    for person in people:
+        _assign(person, records, officer=officer)
+    _assign(people[1], security, officer=officer, due_in_days=-3)
+    course_services.lesson_complete(
+        enrollment=Enrollment.objects.get(user=people[2], course=records),
+        lesson=records.lessons.filter(required=True).first(),
+    )
+    cases = [
+        {},
+        {"unit": north},
+        {"unit": ministry, "include_subunits": False},
+        {"course": security},
+        {"status": "overdue"},
+        {"status": "in_progress"},
+        {"query": "E-77"},
+        {"query": "bora", "course": records},
+        {"sort": "unit", "descending": True},
+    ]
+    counts = []
+    for filters in cases:
+        filters = selectors.ReportFilters(**filters)
+        page = selectors.completion_page(actor=officer, filters=filters, number=1, per_page=1)
+        listed = list(selectors.completion_rows(actor=officer, filters=filters))
+        assert page.paginator.count == len(listed)
+        counts.append(len(listed))
+    assert counts == [4, 3, 1, 1, 1, 1, 1, 1, 4]
