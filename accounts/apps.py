@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self):
+        from . import signals
         from .personal_data import register_personal_data
         from .selectors import profile_personal_data
 
         register_personal_data("profile", export=profile_personal_data)
+        signals.connect()

@@ -2,29 +2,24 @@
 it is kept until the catalogue changes (or for a few minutes at most)."""
 
 import hashlib
-import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
-from django.core.cache import cache
+from lms import versions
 
 CATALOGUE_TTL = 300
-_VERSION_KEY = "courses:catalogue:version"
+CATALOGUE_VERSION_KEY = "courses:catalogue:version"
 _CATEGORIES_KEY = "courses:catalogue:categories"
 
 
-def catalogue_version() -> int:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY, version)
-    return version
+def catalogue_version() -> tuple:
+    """The catalogue's version as ``catalogue_entries`` returns it."""
+    return (versions.current(CATALOGUE_VERSION_KEY),)
 
 
 def catalogue_changed() -> None:
     """Make every cached catalogue page stale; called whenever catalogue content changes."""
-    cache.set(_VERSION_KEY, time.time_ns(), None)
+    versions.bump(CATALOGUE_VERSION_KEY)
 
 
 def catalogue_query(params: Mapping[str, str], page: int) -> str:
@@ -46,19 +41,15 @@ def catalogue_page_key(language: str, query: str) -> str:
     return f"courses:catalogue:page:{_digest(f'{language}|{query}')}"
 
 
-def catalogue_state(categories_loader: Callable[[], list]) -> tuple[int, list]:
+def catalogue_state(categories_loader: Callable[[], list]) -> tuple[tuple, list]:
     """The catalogue's version and the categories its filter offers, in one cache round trip.
     The categories are needed to parse the filters before the cached page can be looked up;
     they are kept with the version they were read for and reloaded when it changes."""
-    found = cache.get_many([_VERSION_KEY, _CATEGORIES_KEY])
-    version = found.get(_VERSION_KEY)
-    if version is None:
-        version = catalogue_version()
-    stored = found.get(_CATEGORIES_KEY)
-    if stored is not None and stored[0] == version:
-        return version, stored[1]
+    version, found = catalogue_entries(_CATEGORIES_KEY)
+    if _CATEGORIES_KEY in found:
+        return version, found[_CATEGORIES_KEY]
     categories = list(categories_loader())
-    cache.set(_CATEGORIES_KEY, (version, categories), CATALOGUE_TTL)
+    catalogue_store(_CATEGORIES_KEY, version, categories)
     return version, categories
 
 
@@ -91,21 +82,11 @@ def lesson_cache_key(lesson_id: int) -> str:
     return f"courses:lesson:{lesson_id}"
 
 
-def catalogue_entries(*keys: str) -> tuple[int, dict]:
-    """The catalogue's version and those of ``keys`` stored for it, in one cache round trip.
-    Entries are kept as (version, value), so one that an older version stored counts as
-    missing."""
-    found = cache.get_many([_VERSION_KEY, *keys])
-    version = found.get(_VERSION_KEY)
-    if version is None:
-        version = catalogue_version()
-    fresh = {}
-    for key in keys:
-        stored = found.get(key)
-        if stored is not None and stored[0] == version:
-            fresh[key] = stored[1]
-    return version, fresh
+def catalogue_entries(*keys: str) -> tuple[tuple, dict]:
+    """The catalogue's version and those of ``keys`` stored for it, in one cache round trip
+    (``lms.versions``): one that an older version stored counts as missing."""
+    return versions.fresh_entries((CATALOGUE_VERSION_KEY,), keys)
 
 
-def catalogue_store(key: str, version: int, value) -> None:
-    cache.set(key, (version, value), CATALOGUE_TTL)
+def catalogue_store(key: str, version: tuple, value) -> None:
+    versions.store(key, version, value, CATALOGUE_TTL)
