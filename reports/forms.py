@@ -1,3 +1,4 @@
+import hashlib
 import html
 from collections.abc import Callable, Iterable
 
@@ -5,12 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from courses.cache import catalogue_entries, catalogue_store
-from lms import boundary
+from accounts.cache import UNITS_VERSION_KEY
+from courses.cache import CATALOGUE_TTL, CATALOGUE_VERSION_KEY, catalogue_entries, catalogue_store
+from lms import boundary, versions
 
 from . import permissions
 from .selectors import SORTS, ReportFilters, ReportStatus
@@ -352,3 +354,46 @@ class AssignConfirmForm(forms.Form):
         from accounts.models import User
 
         self.fields["people"].queryset = User.objects.all()
+
+
+def field_paragraph(field) -> SafeString:
+    """``<p>`` with the bound field's label, widget, help text (``<id>-help``) and each error
+    (``<id>-error``), every text escaped; the widget's own attributes (``aria-describedby``,
+    ``aria-invalid``) are Django's."""
+    ident = conditional_escape(field.id_for_label or "")
+    parts = [
+        f'<p>\n  <label for="{ident}">{conditional_escape(field.label)}</label>\n  ',
+        str(field),  # the widget as Django writes it (a SafeString)
+        "\n  ",
+    ]
+    if field.help_text:
+        parts.append(f'<small id="{ident}-help">{conditional_escape(field.help_text)}</small>')
+    parts.append("\n  ")
+    parts.extend(
+        f'<span class="field-error" id="{ident}-error">{conditional_escape(error)}</span>'
+        for error in field.errors
+    )
+    parts.append("\n</p>\n")
+    return mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
+
+
+def filters_markup(form: ReportFilterForm) -> SafeString:
+    """The filter form's fields, each as ``field_paragraph`` writes it."""
+    paragraphs = "".join(field_paragraph(field) for field in form.filter_fields())
+    return mark_safe(paragraphs)  # noqa: S308 -- each paragraph escaped in field_paragraph
+
+
+def unfiltered_filters_markup(user) -> SafeString:
+    """``filters_markup`` of the form with nothing filtered, as ``user`` sees it: the page every
+    report visit starts from. Its options are the units and courses in the user's scope, so it
+    is kept per user (``permissions.scope_key``: the roles and the unit too) and language,
+    under the catalogue's version (course titles, a trainer's courses) and the units'
+    (``accounts.cache``): no form is built and no list is read on the next visit."""
+    scope = "|".join(map(str, (get_language(), *permissions.scope_key(user))))
+    key = f"reports:filters:v1:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
+    state, found = versions.fresh_entries((CATALOGUE_VERSION_KEY, UNITS_VERSION_KEY), [key])
+    if key in found:
+        return mark_safe(found[key])  # noqa: S308 -- stored from filters_markup below
+    markup = filters_markup(ReportFilterForm(user=user))
+    versions.store(key, state, str(markup), CATALOGUE_TTL)
+    return markup

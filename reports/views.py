@@ -10,7 +10,14 @@ from accounts.models import User
 from lms import boundary
 
 from . import charts, exports, permissions, selectors, services
-from .forms import AssignConfirmForm, AssignForm, DashboardForm, ReportFilterForm
+from .forms import (
+    AssignConfirmForm,
+    AssignForm,
+    DashboardForm,
+    ReportFilterForm,
+    filters_markup,
+    unfiltered_filters_markup,
+)
 from .rows import page_rows, rows_html
 
 PAGE_SIZE = 50
@@ -75,8 +82,12 @@ def dashboard(request):
 @require_GET
 def completion_report(request):
     _require_reports(request.user)
-    form = _filter_form(request)
-    filters = _filters(form)
+    if request.GET:
+        form = _filter_form(request)
+        filters, filters_html = _filters(form), filters_markup(form)
+    else:
+        # Nothing filtered: the fields as this reader always sees them there, kept.
+        filters, filters_html = selectors.ReportFilters(), unfiltered_filters_markup(request.user)
     page = selectors.completion_page(
         actor=request.user,
         filters=filters,
@@ -93,7 +104,7 @@ def completion_report(request):
         request,
         "reports/completion.html",
         {
-            "form": form,
+            "filters_html": filters_html,
             "page": page,
             "rows": rows,
             # The header's link to the person pages follows the same rule (show_reports_link).
