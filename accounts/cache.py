@@ -7,5 +7,9 @@ from lms import versions
 UNITS_VERSION_KEY = "accounts:units:version"
 
 
+def units_version() -> int:
+    return versions.current(UNITS_VERSION_KEY)
+
+
 def units_changed() -> None:
     versions.bump(UNITS_VERSION_KEY)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.roles import Role
 from certificates import services as certificate_services
 from courses import services as course_services
@@ -297,3 +298,27 @@ def test_the_report_page_count_agrees_with_its_rows_under_every_filter(client):
         assert page.paginator.count == len(listed)
         counts.append(len(listed))
     assert counts == [4, 3, 1, 1, 1, 1, 1, 1, 4]
+
+
+def test_the_report_page_follows_a_move_of_the_officers_own_unit(client):
+    """The statements are kept by the officer's unit id and the tree's version, not by its
+    path: when the unit moves (its path and its members' change), the next page is built
+    for the new path."""
+    ministry, other = OrgUnitFactory(name="Ministry"), OrgUnitFactory(name="Other ministry")
+    north = OrgUnitFactory(name="North", parent=ministry)
+    officer = privileged(Role.HR_OFFICER, org_unit=north)
+    course = course_with_lessons(self_enrollment=False)
+    _assign(UserFactory(full_name="Nora North", org_unit=north), course, officer=officer)
+
+    def names():
+        reader = type(officer).objects.get(pk=officer.pk)  # as a request loads it
+        page = selectors.completion_page(
+            actor=reader, filters=selectors.ReportFilters(), number=1, per_page=50
+        )
+        return _names(page), page.paginator.count
+
+    assert names() == (["Nora North"], 1)
+    account_services.org_unit_update(
+        unit=north, name="North", code=north.code, parent=other, actor=None
+    )
+    assert names() == (["Nora North"], 1)
