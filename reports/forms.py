@@ -233,8 +233,14 @@ class ReportFilterForm(forms.Form):
             # (200 options in the benchmark, 2 ms of the page to read), and any change to a
             # course makes the catalogue, and so this copy, stale.
             course.shared_as = ALL_COURSE_CHOICES_KEY
-        if not self.is_bound or "unit" not in self.data:
+        if not self.is_bound:
             self.initial.setdefault("include_subunits", True)
+        elif "unit" not in self.data and "include_subunits" not in self.data:
+            # A link without the unit filter (the next page, a column's sort) includes
+            # sub-units as the unfiltered report does, and the box says so: a bound form
+            # shows what was sent, not its initial values.
+            self.data = self.data.copy()
+            self.data["include_subunits"] = "on"
 
     def filter_fields(self) -> list:
         """The fields the form shows: every one but those the column headers set."""

@@ -115,3 +115,14 @@ def test_the_kept_form_reads_neither_units_nor_courses(client):
     assert f'<option value="{ministry.pk}" selected>' in _select(
         client, "unit", f"?unit={ministry.pk}"
     )
+
+
+def test_a_page_or_sort_link_shows_sub_units_included_as_they_are(client):
+    ministry = OrgUnitFactory(name="Ministry")
+    client.force_login(_officer(ministry))
+    box = 'name="include_subunits" id="id_include_subunits"'
+    for query in ("", "?page=1", "?sort=unit&desc=on", "?q=ana"):
+        assert f"{box} checked" in client.get(f"{URL}{query}").content.decode(), query
+    # Ticked off with a unit chosen, it stays off.
+    unticked = client.get(f"{URL}?unit={ministry.pk}").content.decode()
+    assert box in unticked and f"{box} checked" not in unticked
