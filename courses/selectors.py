@@ -370,15 +370,16 @@ def _load_course(*, slug: str, with_quizzes: bool) -> Course | None:
     return course
 
 
-def _current_enrollment(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
-    # The latest certification cycle is the one the learner is working on.
+def current_enrollments(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
+    """The user's enrollments in the course, the current one first: the latest certification
+    cycle is the one the learner is working on."""
     return Enrollment.objects.filter(user_id=user_id, course_id=course_id).order_by("-cycle")
 
 
 # Every course, lesson and quiz page reads the learner's enrollment: compiled once.
 @prepared("user_id", "course_id")
 def _enrollment_query(*, user_id: int, course_id: int) -> QuerySet[Enrollment]:
-    return _current_enrollment(user_id=user_id, course_id=course_id)[:1]
+    return current_enrollments(user_id=user_id, course_id=course_id)[:1]
 
 
 def enrollment_for(*, user, course: Course) -> Enrollment | None:
@@ -417,7 +418,7 @@ def _enrollment_with_done_query(*, user_id: int, course_id: int) -> QuerySet[Enr
         .annotate(ids=_JSONArray("lesson_id"))
         .values("ids")
     )
-    return _current_enrollment(user_id=user_id, course_id=course_id).annotate(
+    return current_enrollments(user_id=user_id, course_id=course_id).annotate(
         completed_lesson_ids=Subquery(done, output_field=JSONField())
     )[:1]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 
-from . import completion, events
+from . import completion, events, selectors
 from .models import (
     Course,
     CourseStatus,
@@ -90,9 +90,8 @@ def enrollment_create(
 
 def _current_enrollment_locked(*, user: User, course: Course) -> Enrollment | None:
     return (
-        Enrollment.objects.select_for_update()
-        .filter(user=user, course=course)
-        .order_by("-cycle")
+        selectors.current_enrollments(user_id=user.pk, course_id=course.pk)
+        .select_for_update()
         .first()
     )
 

@@ -3,8 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Subquery
 
+from courses import selectors as course_selectors
 from lms import boundary
 from lms.prepared import PreparedQuery, prepared
 
@@ -79,45 +80,82 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
 
 
 def _learner_attempt_query(*, lock: bool) -> PreparedQuery:
-    def build(*, attempt_id: int, quiz_id: int, course_id: int, enrollment_id: int) -> QuerySet:
-        query = Attempt.objects.select_related("quiz__module")
-        if lock:
-            query = query.select_related("enrollment").select_for_update(of=("enrollment", "self"))
-        return query.filter(
-            pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course_id, enrollment_id=enrollment_id
-        ).order_by()[:1]
+    if not lock:
 
-    return PreparedQuery(build, "attempt_id", "quiz_id", "course_id", "enrollment_id")
+        def build(*, attempt_id: int, quiz_id: int, course_id: int, enrollment_id: int):
+            return (
+                Attempt.objects.select_related("quiz__module")
+                .filter(
+                    pk=attempt_id,
+                    quiz_id=quiz_id,
+                    quiz__course_id=course_id,
+                    enrollment_id=enrollment_id,
+                )
+                .order_by()[:1]
+            )
+
+        return PreparedQuery(build, "attempt_id", "quiz_id", "course_id", "enrollment_id")
+
+    def build_locked(*, attempt_id: int, quiz_id: int, course_id: int, user_id: int):
+        # The learner's current enrollment found inside the same statement, which locks it
+        # with the attempt: a save or submit reads neither again.
+        current = course_selectors.current_enrollments(user_id=user_id, course_id=course_id)
+        return (
+            Attempt.objects.select_related("quiz__module", "enrollment")
+            .select_for_update(of=("enrollment", "self"))
+            .filter(
+                pk=attempt_id,
+                quiz_id=quiz_id,
+                quiz__course_id=course_id,
+                enrollment_id=Subquery(current.values("pk")[:1]),
+            )
+            .order_by()[:1]
+        )
+
+    return PreparedQuery(build_locked, "attempt_id", "quiz_id", "course_id", "user_id")
 
 
-# The attempt page's read, on every view and save of the paper: compiled once per process.
+# The attempt page's reads, on every view and save of the paper: compiled once per process.
 _LEARNER_ATTEMPT = {lock: _learner_attempt_query(lock=lock) for lock in (False, True)}
 
 
-def learner_attempt(
-    *, enrollment, course, quiz_id: int, attempt_id: int, lock: bool = False
-) -> Attempt | None:
-    """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
-    gives it, in one query; None for anybody else's attempt or another course's quiz.
-
-    ``lock``: inside the caller's transaction, the enrollment's row and the attempt's are locked
-    by this read (the enrollment's first, as every writer of attempts takes them) and the
-    enrollment is read again with them, as ``quizzes.services`` wants it for a write
-    (``attempt_submit(already_locked=True)``)."""
+def _valid_ids(quiz_id: int, attempt_id: int) -> bool:
     # An id past any row's (from the address) is no attempt; the database would refuse it.
-    if enrollment is None or not (
-        0 < quiz_id <= boundary.MAX_ID and 0 < attempt_id <= boundary.MAX_ID
-    ):
+    return 0 < quiz_id <= boundary.MAX_ID and 0 < attempt_id <= boundary.MAX_ID
+
+
+def learner_attempt(*, enrollment, course, quiz_id: int, attempt_id: int) -> Attempt | None:
+    """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
+    gives it, in one query; None for anybody else's attempt or another course's quiz."""
+    if enrollment is None or not _valid_ids(quiz_id, attempt_id):
         return None
-    rows = _LEARNER_ATTEMPT[lock].run(
+    rows = _LEARNER_ATTEMPT[False].run(
         attempt_id=attempt_id, quiz_id=quiz_id, course_id=course.pk, enrollment_id=enrollment.pk
     )
     if not rows:
         return None
     attempt = rows[0]
     # The filter matched these very rows; they are attached rather than joined in again.
-    if not lock:
-        attempt.enrollment = enrollment
+    attempt.enrollment = enrollment
+    attempt.quiz.course = course
+    return attempt
+
+
+def learner_attempt_locked(*, user, course, quiz_id: int, attempt_id: int) -> Attempt | None:
+    """``learner_attempt`` for a write, inside the caller's transaction: the user's current
+    enrollment in the course (``courses.selectors.enrollment_for``'s) and its attempt, read in
+    one statement that takes both rows' locks (the enrollment's first, as every writer of
+    attempts takes them), as ``quizzes.services`` wants them
+    (``attempt_submit(already_locked=True)``). None for anybody else's attempt, another course's
+    quiz or an earlier cycle's attempt."""
+    if not user.is_authenticated or not _valid_ids(quiz_id, attempt_id):
+        return None
+    rows = _LEARNER_ATTEMPT[True].run(
+        attempt_id=attempt_id, quiz_id=quiz_id, course_id=course.pk, user_id=user.pk
+    )
+    if not rows:
+        return None
+    attempt = rows[0]
     attempt.quiz.course = course
     return attempt
 

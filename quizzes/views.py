@@ -31,17 +31,24 @@ def _course_and_quiz(request, slug, quiz_id):
 
 def _own_attempt(request, slug, quiz_id, attempt_id, *, lock: bool = False):
     """The course, quiz, enrollment and the learner's own attempt at the quiz: the course from
-    the cache, then two queries; anybody else's attempt is a 404. ``lock``: the attempt's read
-    takes its and the enrollment's row locks (``selectors.learner_attempt``)."""
+    the cache, then two queries; anybody else's attempt is a 404. ``lock``: inside the caller's
+    transaction, one query that finds the enrollment with the attempt and takes both rows' locks
+    (``selectors.learner_attempt_locked``)."""
     course = course_selectors.course_by_slug(slug=slug, with_quizzes=False)
     if course is None:
         raise Http404
-    enrollment = course_selectors.enrollment_for(user=request.user, course=course)
-    if not can_view_course(request.user, course, enrollment):
+    if lock:
+        attempt = selectors.learner_attempt_locked(
+            user=request.user, course=course, quiz_id=quiz_id, attempt_id=attempt_id
+        )
+        enrollment = attempt.enrollment if attempt is not None else None
+    else:
+        enrollment = course_selectors.enrollment_for(user=request.user, course=course)
+        attempt = selectors.learner_attempt(
+            enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id
+        )
+    if enrollment is None or not can_view_course(request.user, course, enrollment):
         raise Http404
-    attempt = selectors.learner_attempt(
-        enrollment=enrollment, course=course, quiz_id=quiz_id, attempt_id=attempt_id, lock=lock
-    )
     if attempt is None or not permissions.owns_attempt(request.user, attempt):
         raise Http404
     return course, attempt.quiz, enrollment, attempt

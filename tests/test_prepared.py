@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.transaction import TransactionManagementError
@@ -174,12 +175,10 @@ def learner_attempt_case(learner):
 @pytest.mark.parametrize("lock", [False, True])
 def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(learner, lock):
     course, quiz, enrollment, attempt = learner_attempt_case(learner)
-    ids = {
-        "attempt_id": attempt.pk,
-        "quiz_id": quiz.pk,
-        "course_id": course.pk,
-        "enrollment_id": enrollment.pk,
-    }
+    ids = {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "course_id": course.pk}
+    # The locking read finds the learner's enrollment itself; the other is given it.
+    owner = {"user_id": learner.pk} if lock else {"enrollment_id": enrollment.pk}
+    ids.update(owner)
     query = quiz_selectors._LEARNER_ATTEMPT[lock]
     with transaction.atomic():
         (found,) = _same_rows(query, **ids)
@@ -190,23 +189,42 @@ def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(lea
                 assert _fields(found.enrollment) == _fields(enrollment)
         assert len(queries) == 0, "the related rows come with the read"
         # Each id is its own condition: one wrong id, no attempt.
-        for name, wrong in (
-            ("attempt_id", attempt.pk + 1000),
-            ("quiz_id", quiz.pk + 1000),
-            ("course_id", course.pk + 1000),
-            ("enrollment_id", enrollment.pk + 1000),
-        ):
-            assert query.run(**{**ids, name: wrong}) == []
+        for name in ids:
+            assert query.run(**{**ids, name: ids[name] + 1000}) == []
+
+
+def test_the_locked_read_finds_the_attempts_of_the_current_cycle_only(learner):
+    course, quiz, enrollment, attempt = learner_attempt_case(learner)
+    other_learner = UserFactory()
+    EnrollmentFactory(user=other_learner, course=course)
+
+    def locked(user, attempt):
+        with transaction.atomic():
+            return quiz_selectors.learner_attempt_locked(
+                user=user, course=course, quiz_id=quiz.pk, attempt_id=attempt.pk
+            )
+
+    found = locked(learner, attempt)
+    assert found.pk == attempt.pk and found.enrollment.pk == enrollment.pk
+    assert found.quiz.course is course
+    # Another learner's attempt at the same quiz is not found through this one's enrollment.
+    assert locked(other_learner, attempt) is None
+    assert locked(AnonymousUser(), attempt) is None
+    # A new certification cycle: the attempt of the earlier one is no longer the learner's to
+    # write, as the enrollment the course pages read is the new one.
+    EnrollmentFactory(user=learner, course=course, cycle=enrollment.cycle + 1)
+    assert locked(learner, attempt) is None
 
 
 def test_the_statement_sent_is_the_querysets_own():
     query = quiz_selectors._LEARNER_ATTEMPT[True]
-    ids = {"attempt_id": 11, "quiz_id": 12, "course_id": 13, "enrollment_id": 14}
+    ids = {"attempt_id": 11, "quiz_id": 12, "course_id": 13, "user_id": 14}
     with transaction.atomic():
         compiled = query._compile()
         sql, params = query.build(**ids).query.get_compiler("default").as_sql()
     assert compiled.sql == sql
-    assert sorted(p for p in params if type(p) is int) == [11, 12, 13, 14]
+    # The course's id twice: the quiz's course and the enrollment's.
+    assert sorted(p for p in params if type(p) is int) == [11, 12, 13, 13, 14]
 
 
 def test_an_address_id_past_any_row_is_no_attempt_rather_than_a_database_error(learner):

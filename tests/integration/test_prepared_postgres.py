@@ -20,8 +20,8 @@ def test_the_locking_read_takes_both_rows_locks():
 @pytest.mark.django_db(transaction=True)
 def test_the_locking_read_refuses_to_run_outside_a_transaction(learner):
     """As the queryset would: a lock taken outside a transaction would end with the read."""
-    course, quiz, enrollment, attempt = learner_attempt_case(learner)
+    course, quiz, _enrollment, attempt = learner_attempt_case(learner)
     with pytest.raises(TransactionManagementError):
         quiz_selectors._LEARNER_ATTEMPT[True].run(
-            attempt_id=attempt.pk, quiz_id=quiz.pk, course_id=course.pk, enrollment_id=enrollment.pk
+            attempt_id=attempt.pk, quiz_id=quiz.pk, course_id=course.pk, user_id=learner.pk
         )
