@@ -275,7 +275,11 @@ class Attempt(models.Model):
 
 
 class Answer(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique constraint's index starts with the attempt, and a submit
+    # writes fifty answers, each one index entry fewer.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choice_ids = models.JSONField(default=list, blank=True)
     text = models.CharField(max_length=500, blank=True)
