@@ -32,8 +32,8 @@ def _course_and_quiz(request, slug, quiz_id):
 def _own_attempt(request, slug, quiz_id, attempt_id, *, lock: bool = False):
     """The course, quiz, enrollment and the learner's own attempt at the quiz: the course from
     the cache, then two queries; anybody else's attempt is a 404. ``lock``: inside the caller's
-    transaction, one query that finds the enrollment with the attempt and takes both rows' locks
-    (``selectors.learner_attempt_locked``)."""
+    transaction, one query instead, which finds the enrollment with the attempt and takes both
+    rows' locks (``selectors.learner_attempt_locked``)."""
     course = course_selectors.course_by_slug(slug=slug, with_quizzes=False)
     if course is None:
         raise Http404

@@ -4,6 +4,8 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -23,6 +25,7 @@ from tests.quizzes.factories import (
     choice_question,
     correct_answers,
     true_false_question,
+    wrong_answers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +175,26 @@ def _saves_and_submit_queries(n) -> tuple[int, int]:
 
 def test_saving_and_submitting_a_paper_do_not_grow_with_its_questions(db):
     assert _saves_and_submit_queries(5) == _saves_and_submit_queries(50)
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_the_papers_post_reads_the_enrollment_with_the_attempt(learner_client, enrollment, action):
+    """Saving or submitting a paper sends as many statements at 50 questions as at 5, and the
+    learner's enrollment comes with the locked read of the attempt, not in a read of its own."""
+    sent = []
+    for n in (5, 50):
+        quiz = QuizFactory(course=enrollment.course, pass_mark=Decimal(100))
+        add_questions(quiz, n)
+        attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+        url = reverse("quizzes:attempt", args=[quiz.course.slug, quiz.pk, attempt.pk])
+        # Wrong answers: the submit does not pass, so no completion check joins in.
+        data = {**wrong_answers(quiz), "action": action}
+        with CaptureQueriesContext(connection) as queries:
+            response = learner_client.post(url, data)
+        assert response.status_code == 302
+        sent.append([q["sql"] for q in queries.captured_queries])
+    assert len(sent[0]) == len(sent[1])
+    own_reads = [sql for sql in sent[1] if sql.startswith('SELECT "courses_enrollment".')]
+    assert own_reads == []
+    (locked,) = [sql for sql in sent[1] if ' FROM "quizzes_attempt"' in sql]
+    assert 'INNER JOIN "courses_enrollment"' in locked
