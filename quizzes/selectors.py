@@ -7,7 +7,7 @@ from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Subquery
 
 from courses import selectors as course_selectors
 from lms import boundary
-from lms.prepared import PreparedQuery, prepared
+from lms.prepared import prepared
 
 from .models import Answer, Attempt, AttemptStatus, Choice, GradingPolicy, Question, Quiz
 
@@ -79,44 +79,34 @@ def quiz_in_course(*, course, quiz_id: int) -> Quiz | None:
         return None
 
 
-def _learner_attempt_query(*, lock: bool) -> PreparedQuery:
-    if not lock:
-
-        def build(*, attempt_id: int, quiz_id: int, course_id: int, enrollment_id: int):
-            return (
-                Attempt.objects.select_related("quiz__module")
-                .filter(
-                    pk=attempt_id,
-                    quiz_id=quiz_id,
-                    quiz__course_id=course_id,
-                    enrollment_id=enrollment_id,
-                )
-                .order_by()[:1]
-            )
-
-        return PreparedQuery(build, "attempt_id", "quiz_id", "course_id", "enrollment_id")
-
-    def build_locked(*, attempt_id: int, quiz_id: int, course_id: int, user_id: int):
-        # The learner's current enrollment found inside the same statement, which locks it
-        # with the attempt: a save or submit reads neither again.
-        current = course_selectors.current_enrollments(user_id=user_id, course_id=course_id)
-        return (
-            Attempt.objects.select_related("quiz__module", "enrollment")
-            .select_for_update(of=("enrollment", "self"))
-            .filter(
-                pk=attempt_id,
-                quiz_id=quiz_id,
-                quiz__course_id=course_id,
-                enrollment_id=Subquery(current.values("pk")[:1]),
-            )
-            .order_by()[:1]
-        )
-
-    return PreparedQuery(build_locked, "attempt_id", "quiz_id", "course_id", "user_id")
-
-
 # The attempt page's reads, on every view and save of the paper: compiled once per process.
-_LEARNER_ATTEMPT = {lock: _learner_attempt_query(lock=lock) for lock in (False, True)}
+@prepared("attempt_id", "quiz_id", "course_id", "enrollment_id")
+def _learner_attempt(*, attempt_id: int, quiz_id: int, course_id: int, enrollment_id: int):
+    return (
+        Attempt.objects.select_related("quiz__module")
+        .filter(
+            pk=attempt_id, quiz_id=quiz_id, quiz__course_id=course_id, enrollment_id=enrollment_id
+        )
+        .order_by()[:1]
+    )
+
+
+@prepared("attempt_id", "quiz_id", "course_id", "user_id")
+def _learner_attempt_locked(*, attempt_id: int, quiz_id: int, course_id: int, user_id: int):
+    # The learner's current enrollment found inside the same statement, which locks it with
+    # the attempt: a save or submit reads neither again.
+    current = course_selectors.current_enrollments(user_id=user_id, course_id=course_id)
+    return (
+        Attempt.objects.select_related("quiz__module", "enrollment")
+        .select_for_update(of=("enrollment", "self"))
+        .filter(
+            pk=attempt_id,
+            quiz_id=quiz_id,
+            quiz__course_id=course_id,
+            enrollment_id=Subquery(current.values("pk")[:1]),
+        )
+        .order_by()[:1]
+    )
 
 
 def _valid_ids(quiz_id: int, attempt_id: int) -> bool:
@@ -124,20 +114,30 @@ def _valid_ids(quiz_id: int, attempt_id: int) -> bool:
     return 0 < quiz_id <= boundary.MAX_ID and 0 < attempt_id <= boundary.MAX_ID
 
 
+def _in_course(rows: list[Attempt], course) -> Attempt | None:
+    # The filter matched the course's row; it is attached rather than joined in again.
+    if not rows:
+        return None
+    rows[0].quiz.course = course
+    return rows[0]
+
+
 def learner_attempt(*, enrollment, course, quiz_id: int, attempt_id: int) -> Attempt | None:
     """The enrollment's attempt at a quiz of this course, with the quiz as ``quiz_in_course``
     gives it, in one query; None for anybody else's attempt or another course's quiz."""
     if enrollment is None or not _valid_ids(quiz_id, attempt_id):
         return None
-    rows = _LEARNER_ATTEMPT[False].run(
-        attempt_id=attempt_id, quiz_id=quiz_id, course_id=course.pk, enrollment_id=enrollment.pk
+    attempt = _in_course(
+        _learner_attempt.run(
+            attempt_id=attempt_id,
+            quiz_id=quiz_id,
+            course_id=course.pk,
+            enrollment_id=enrollment.pk,
+        ),
+        course,
     )
-    if not rows:
-        return None
-    attempt = rows[0]
-    # The filter matched these very rows; they are attached rather than joined in again.
-    attempt.enrollment = enrollment
-    attempt.quiz.course = course
+    if attempt is not None:
+        attempt.enrollment = enrollment  # the filter matched this very row
     return attempt
 
 
@@ -150,14 +150,10 @@ def learner_attempt_locked(*, user, course, quiz_id: int, attempt_id: int) -> At
     quiz or an earlier cycle's attempt."""
     if not user.is_authenticated or not _valid_ids(quiz_id, attempt_id):
         return None
-    rows = _LEARNER_ATTEMPT[True].run(
+    rows = _learner_attempt_locked.run(
         attempt_id=attempt_id, quiz_id=quiz_id, course_id=course.pk, user_id=user.pk
     )
-    if not rows:
-        return None
-    attempt = rows[0]
-    attempt.quiz.course = course
-    return attempt
+    return _in_course(rows, course)
 
 
 def live_questions_filter(prefix: str = "") -> Q:

@@ -179,7 +179,7 @@ def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(lea
     # The locking read finds the learner's enrollment itself; the other is given it.
     owner = {"user_id": learner.pk} if lock else {"enrollment_id": enrollment.pk}
     ids.update(owner)
-    query = quiz_selectors._LEARNER_ATTEMPT[lock]
+    query = quiz_selectors._learner_attempt_locked if lock else quiz_selectors._learner_attempt
     with transaction.atomic():
         (found,) = _same_rows(query, **ids)
         with CaptureQueriesContext(connection) as queries:
@@ -217,7 +217,7 @@ def test_the_locked_read_finds_the_attempts_of_the_current_cycle_only(learner):
 
 
 def test_the_statement_sent_is_the_querysets_own():
-    query = quiz_selectors._LEARNER_ATTEMPT[True]
+    query = quiz_selectors._learner_attempt_locked
     ids = {"attempt_id": 11, "quiz_id": 12, "course_id": 13, "user_id": 14}
     with transaction.atomic():
         compiled = query._compile()

@@ -12,7 +12,7 @@ from tests.test_prepared import learner_attempt_case
 
 def test_the_locking_read_takes_both_rows_locks():
     with transaction.atomic():
-        compiled = quiz_selectors._LEARNER_ATTEMPT[True]._compile()
+        compiled = quiz_selectors._learner_attempt_locked._compile()
     assert compiled.locks
     assert 'FOR UPDATE OF "courses_enrollment", "quizzes_attempt"' in compiled.sql
 
@@ -22,6 +22,6 @@ def test_the_locking_read_refuses_to_run_outside_a_transaction(learner):
     """As the queryset would: a lock taken outside a transaction would end with the read."""
     course, quiz, _enrollment, attempt = learner_attempt_case(learner)
     with pytest.raises(TransactionManagementError):
-        quiz_selectors._LEARNER_ATTEMPT[True].run(
+        quiz_selectors._learner_attempt_locked.run(
             attempt_id=attempt.pk, quiz_id=quiz.pk, course_id=course.pk, user_id=learner.pk
         )
