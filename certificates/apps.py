@@ -15,7 +15,7 @@ class CertificatesConfig(AppConfig):
 
         from . import bulk, notification_rules, selectors, services
 
-        register_completion_listener(services.on_completion_change)
+        register_completion_listener(services.on_completion_change, carries_status=True)
         register_enrollment_links(selectors.certificate_links_for_enrollments)
         register_job_runner(bulk.ZIP_KIND, bulk.run_zip, queue="certificates")
         register_job_runner(bulk.RERENDER_KIND, bulk.run_rerender, queue="certificates")

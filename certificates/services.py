@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.site import site_url
 from audit.services import audit_record
 from courses import services as course_services
-from courses.completion import CompletionChange
+from courses.completion import CompletionChange, StatusWrite
 from courses.models import CourseStatus, Enrollment, EnrollmentStatus
 
 from . import rendering
@@ -94,10 +94,13 @@ def _enqueue(certificate_id: int) -> None:
 # -- creation --------------------------------------------------------------------------------
 
 
-def on_completion_change(enrollment: Enrollment, change: CompletionChange) -> None:
-    """The completion listener: runs inside the transaction that changed the enrollment."""
+def on_completion_change(
+    enrollment: Enrollment, change: CompletionChange, status_write: StatusWrite | None = None
+) -> None:
+    """The completion listener: runs inside the transaction that changed the enrollment. On
+    PostgreSQL a completion's status write goes in the certificate's insert."""
     if change == CompletionChange.COMPLETED:
-        certificate_create_pending(enrollment=enrollment)
+        certificate_create_pending(enrollment=enrollment, status_write=status_write)
         return
     live = Certificate.objects.filter(LIVE, enrollment=enrollment, cycle=enrollment.cycle).first()
     if live is not None:
@@ -110,11 +113,15 @@ def on_completion_change(enrollment: Enrollment, change: CompletionChange) -> No
         )
 
 
-def certificate_create_pending(*, enrollment: Enrollment) -> Certificate:
+def certificate_create_pending(
+    *, enrollment: Enrollment, status_write: StatusWrite | None = None
+) -> Certificate:
     """Create the pending certificate of a completed enrollment's cycle, with its serial and
     verification code, and queue its rendering once the transaction commits. One live
     certificate per enrollment and cycle, held by a database constraint: a second call returns
-    the first one."""
+    the first one. ``status_write``: the completion's status UPDATE, sent in the insert's own
+    statement on PostgreSQL (also when the certificate was there already); elsewhere left to
+    the caller."""
     existing = Certificate.objects.filter(LIVE, enrollment=enrollment, cycle=enrollment.cycle)
     # No look-up first: the constraint answers "already there" (after a regrade reopened and
     # completed the enrollment again), and the usual case, a first completion, saves a query.
@@ -128,7 +135,8 @@ def certificate_create_pending(*, enrollment: Enrollment) -> Certificate:
         expires_at=completed_at + relativedelta(months=validity) if validity else None,
     )
     if transaction.get_connection().vendor == "postgresql":
-        created = _insert_pending(certificate, enrollment.course_id)
+        also = status_write.take() if status_write is not None else None
+        created = _insert_pending(certificate, enrollment.course_id, also=also)
     else:
         created = _create_pending_portably(certificate, enrollment.course_id)
     if not created:
@@ -158,13 +166,16 @@ def _create_pending_portably(certificate: Certificate, course_id: int) -> bool:
     return True
 
 
-def _insert_pending(certificate: Certificate, course_id: int) -> bool:
+def _insert_pending(
+    certificate: Certificate, course_id: int, *, also: tuple[str, list] | None = None
+) -> bool:
     """``_create_pending_portably`` in one PostgreSQL statement: the id drawn first, so the serial
     (made from it as ``_serial`` makes it) goes in with the row, the template chosen by a
     subquery, and a conflict with a live certificate answered by DO NOTHING instead of an error
     caught in a savepoint. The insert, the serial, the template look-up and the savepoint had
-    been five round trips inside every submit that completes a course. False: nothing was
-    inserted."""
+    been five round trips inside every submit that completes a course. ``also``: another
+    UPDATE and its parameters, run first in the same statement (the enrollment's completed
+    status). False: nothing was inserted."""
     connection = transaction.get_connection()
     meta = Certificate._meta
     columns, values, params = [], [], []
@@ -192,8 +203,15 @@ def _insert_pending(certificate: Certificate, course_id: int) -> bool:
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM new "
         "ON CONFLICT DO NOTHING RETURNING id, template_id, serial"
     )
+    params = [meta.db_table, meta.pk.column, *params]
+    if also is not None:
+        # A data-modifying WITH runs to completion whether or not it is read, and whether or
+        # not the insert conflicts.
+        other_statement, other_params = also
+        statement = f"WITH also_0 AS ({other_statement}), {statement.removeprefix('WITH ')}"
+        params = [*other_params, *params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [meta.db_table, meta.pk.column, *params])
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return False

@@ -8,12 +8,20 @@ Apps that act on a completion (certificates) register a listener with
 ``register_completion_listener``. ``courses.services.enrollment_update_completion``, the only
 writer of an enrollment's completed status, calls every listener inside its transaction, so
 what a listener writes lands together with the completion or not at all.
+
+A listener registered with ``carries_status=True`` is called first, with the completion's
+status write not yet sent (a ``StatusWrite``): it may send it inside a statement of its own
+(the certificate's insert does, on PostgreSQL), one round trip fewer in every submit that
+completes a course. Whatever no listener took is sent before the other listeners run, so they
+find the new status in the database.
 """
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from lms.prepared import prepared
@@ -29,10 +37,34 @@ class CompletionChange(enum.StrEnum):
     REOPENED = "reopened"
 
 
-CompletionListener = Callable[["Enrollment", CompletionChange], None]
+CompletionListener = Callable[..., None]
+
+
+@dataclass
+class StatusWrite:
+    """An enrollment's new completion status as one UPDATE statement and its parameters, not
+    sent yet. ``take()`` hands it to the one caller that sends it (as a data-modifying WITH of
+    its own statement) and returns None afterwards; ``send()`` sends it unless it was taken."""
+
+    statement: str
+    params: list
+    taken: bool = False
+
+    def take(self) -> tuple[str, list] | None:
+        if self.taken:
+            return None
+        self.taken = True
+        return self.statement, self.params
+
+    def send(self) -> None:
+        if (write := self.take()) is not None:
+            with transaction.get_connection().cursor() as cursor:
+                cursor.execute(*write)
+
 
 _extra_rules: list[CompletionRule] = []
 _listeners: list[CompletionListener] = []
+_carrying_listeners: list[CompletionListener] = []
 
 
 def register_completion_rule(rule: CompletionRule) -> None:
@@ -40,13 +72,27 @@ def register_completion_rule(rule: CompletionRule) -> None:
         _extra_rules.append(rule)
 
 
-def register_completion_listener(listener: CompletionListener) -> None:
-    """Call ``listener(enrollment, change)`` whenever an enrollment completes or reopens."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+def register_completion_listener(
+    listener: CompletionListener, *, carries_status: bool = False
+) -> None:
+    """Call ``listener(enrollment, change)`` whenever an enrollment completes or reopens. With
+    ``carries_status``, ``listener(enrollment, change, status_write)`` is called before the
+    others, with the ``StatusWrite`` still to send (None when it was sent already); the
+    enrollment instance has its new status either way."""
+    registry = _carrying_listeners if carries_status else _listeners
+    if listener not in registry:
+        registry.append(listener)
 
 
-def notify_listeners(enrollment: "Enrollment", change: CompletionChange) -> None:
+def notify_listeners(
+    enrollment: "Enrollment", change: CompletionChange, status_write: StatusWrite | None = None
+) -> None:
+    """Call the listeners of ``change``. ``status_write``: the status's UPDATE, offered to the
+    listeners that carry it and sent after them if none took it, before the other listeners."""
+    for listener in list(_carrying_listeners):
+        listener(enrollment, change, status_write)
+    if status_write is not None:
+        status_write.send()
     for listener in list(_listeners):
         listener(enrollment, change)
 

@@ -254,9 +254,26 @@ def _update_completion(
         locked.status, locked.completed_at = EnrollmentStatus.ACTIVE, None
     else:
         return None
-    locked.save(update_fields=["status", "completed_at"])
-    completion.notify_listeners(locked, change)
+    # Sent by the listener that carries it (the certificate's insert), or else before the rest.
+    completion.notify_listeners(locked, change, _status_write(locked))
     return change
+
+
+_STATUS_COLUMN = Enrollment._meta.get_field("status").column
+_COMPLETED_AT_COLUMN = Enrollment._meta.get_field("completed_at").column
+
+
+def _status_write(enrollment: Enrollment) -> completion.StatusWrite:
+    """The enrollment's status and completion time as the UPDATE ``save(update_fields=...)``
+    would send (no signal listens to an enrollment's save)."""
+    ops = transaction.get_connection().ops
+    # Built from the model's own table and column names; every value is a parameter.
+    statement = (
+        f"UPDATE {_ENROLLMENT_TABLE} SET {_STATUS_COLUMN} = %s, "  # noqa: S608
+        f"{_COMPLETED_AT_COLUMN} = %s WHERE id = %s"
+    )
+    completed_at = ops.adapt_datetimefield_value(enrollment.completed_at)
+    return completion.StatusWrite(statement, [str(enrollment.status), completed_at, enrollment.pk])
 
 
 def course_reevaluate_completions(*, course_id: int) -> int:

@@ -3,6 +3,7 @@ certification cycles keep each cycle's enrollment apart."""
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test.utils import CaptureQueriesContext
 
 from courses import completion
 from courses.models import Enrollment, EnrollmentStatus
@@ -55,6 +56,7 @@ def test_reopening_is_only_done_when_asked_and_is_heard(recorded, monkeypatch):
 
 def test_registering_the_same_listener_twice_calls_it_once(monkeypatch):
     monkeypatch.setattr(completion, "_listeners", [])
+    monkeypatch.setattr(completion, "_carrying_listeners", [])
     calls = []
 
     def listener(enrollment, change):
@@ -91,3 +93,53 @@ def test_one_enrollment_per_person_course_and_cycle():
         Enrollment.objects.create(user=enrollment.user, course=course, cycle=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrollment.objects.create(user=enrollment.user, course=course, cycle=0)
+
+
+def _stored_status(enrollment):
+    return Enrollment.objects.values_list("status", flat=True).get(pk=enrollment.pk)
+
+
+def test_a_listener_carrying_the_status_hears_it_first_and_the_rest_find_it_stored(monkeypatch):
+    heard = []
+
+    def carrying(enrollment, change, status_write):
+        # Not sent yet: the carrying listener may send it within a statement of its own.
+        heard.append(("carrying", enrollment.status, _stored_status(enrollment)))
+
+    def plain(enrollment, change):
+        heard.append(("plain", enrollment.status, _stored_status(enrollment)))
+
+    monkeypatch.setattr(completion, "_carrying_listeners", [carrying])
+    monkeypatch.setattr(completion, "_listeners", [plain])
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    enrollment = enrollment_create(user=UserFactory(), course=course)
+    lesson_complete(enrollment=enrollment, lesson=course.lessons.get())
+
+    assert heard == [
+        ("carrying", EnrollmentStatus.COMPLETED, EnrollmentStatus.ACTIVE),
+        ("plain", EnrollmentStatus.COMPLETED, EnrollmentStatus.COMPLETED),
+    ]
+    stored = Enrollment.objects.get(pk=enrollment.pk)
+    assert stored.status == EnrollmentStatus.COMPLETED and stored.completed_at is not None
+
+
+def test_a_status_write_taken_by_a_listener_is_sent_once_by_it(monkeypatch):
+    sent = []
+
+    def carrying(enrollment, change, status_write):
+        statement, params = status_write.take()
+        assert status_write.take() is None
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute(statement, params)
+        sent.append(statement)
+
+    monkeypatch.setattr(completion, "_carrying_listeners", [carrying])
+    monkeypatch.setattr(completion, "_listeners", [])
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    enrollment = enrollment_create(user=UserFactory(), course=course)
+    lesson = course.lessons.get()
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        lesson_complete(enrollment=enrollment, lesson=lesson)
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "status" in q["sql"]]
+    assert len(sent) == 1 and len(updates) == 1
+    assert _stored_status(enrollment) == EnrollmentStatus.COMPLETED

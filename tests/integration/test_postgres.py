@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OrgUnit
 from courses import selectors, services
@@ -110,3 +111,37 @@ def test_a_statement_compiled_in_one_thread_runs_on_each_threads_own_connection(
     assert errors == []
     assert found == {i: enrollment.pk for i, enrollment in enumerate(enrollments)}
     assert len(used) == 4
+
+
+@pytest.mark.django_db
+def test_a_completion_writes_its_status_in_the_certificates_insert():
+    from certificates.models import Certificate
+    from courses.completion import CompletionChange
+
+    course = course_with_lessons(lessons_per_module=1, modules=1)
+    enrollment = EnrollmentFactory(course=course, user=UserFactory())
+
+    def status_writes(queries):
+        return [q["sql"] for q in queries if "SET status = " in q["sql"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        services.lesson_complete(enrollment=enrollment, lesson=course.lessons.get())
+    stored = Enrollment.objects.get(pk=enrollment.pk)
+    assert stored.status == EnrollmentStatus.COMPLETED and stored.completed_at is not None
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+    # One statement sends the status and the certificate.
+    [write] = status_writes(queries)
+    assert 'INSERT INTO "certificates_certificate"' in write
+
+    # Active again by hand and completed again: the live certificate stays the only one (the
+    # insert does nothing) and the status is still written by that statement.
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        status=EnrollmentStatus.ACTIVE, completed_at=None
+    )
+    with CaptureQueriesContext(connection) as queries:
+        change = services.enrollment_update_completion(enrollment=stored)
+    assert change == CompletionChange.COMPLETED
+    assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.COMPLETED
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+    [write] = status_writes(queries)
+    assert 'INSERT INTO "certificates_certificate"' in write
