@@ -8,7 +8,8 @@ queries, so one cache entry per quiz holds both. An archived question
 key stays (``archived``, and ``by_id``) for the attempts that drew it before: they are graded and
 regraded with it.
 
-The entries carry the version of the keys they were built for. Any save or delete of a
+The entries carry the version of the keys they were built for; each process keeps the keys it
+last used and checks them against the current version on every read. Any save or delete of a
 question or choice (``quizzes.signals``) sets a new version at once and again when its
 transaction commits: a request that read the old rows while the change was being committed
 stores them under a version that is already stale. Writes that bypass model signals
@@ -124,17 +125,34 @@ def build_quiz_keys(quiz_id: int, *, version: int = 0) -> QuizKeys:
     )
 
 
+# This process's copy of the keys last used, by quiz: a submit then reads only the version
+# from the shared cache, not the whole entry (50 keys unpickled, their index rebuilt).
+_LOCAL_QUIZZES = 256
+_local: dict[int, QuizKeys] = {}
+
+
+def _remember(quiz_id: int, keys: QuizKeys) -> QuizKeys:
+    if quiz_id not in _local and len(_local) >= _LOCAL_QUIZZES:
+        _local.pop(next(iter(_local)), None)  # the oldest one
+    _local[quiz_id] = keys
+    return keys
+
+
 def quiz_keys(quiz_id: int, *, fresh: bool = False) -> QuizKeys:
-    """The quiz's keys from the shared cache (one round trip), or built and stored on a miss.
-    ``fresh`` reads the database whatever is cached (a regrade after a correction)."""
+    """The quiz's keys: this process's copy while the version it was built for is still the
+    current one (one small read), else from the shared cache (one round trip), else built and
+    stored. ``fresh`` reads the database whatever is cached (a regrade after a correction)."""
+    local = None if fresh else _local.get(quiz_id)
+    if local is not None and local.version == cache.get(_VERSION_KEY):
+        return local
     key = _entry_key(quiz_id)
     found = {} if fresh else cache.get_many([_VERSION_KEY, key])
     version = found.get(_VERSION_KEY)
     stored = found.get(key)
     if version is not None and stored is not None and stored.version == version:
-        return stored
+        return _remember(quiz_id, stored)
     if version is None:
         version = keys_version()
     built = build_quiz_keys(quiz_id, version=version)
     cache.set(key, built, KEYS_TTL)
-    return built
+    return _remember(quiz_id, built)

@@ -139,6 +139,31 @@ def test_keys_changed_makes_every_entry_stale(quiz):
     assert answer_keys.quiz_keys(quiz.pk).version != stored.version
 
 
+def test_a_process_keeps_the_keys_it_used_while_their_version_stands(quiz):
+    from django.core.cache import cache
+
+    first = answer_keys.quiz_keys(quiz.pk)
+    # Gone from the shared cache (evicted): this process still has them, current.
+    cache.delete(answer_keys._entry_key(quiz.pk))
+    with CaptureQueriesContext(connection) as again:
+        second = answer_keys.quiz_keys(quiz.pk)
+
+    assert second is first
+    assert not any("quizzes_" in q["sql"] for q in again.captured_queries)
+
+
+def test_a_change_made_in_another_process_replaces_this_process_copy(quiz):
+    question = quiz.questions.order_by("pk").first()
+    before = answer_keys.quiz_keys(quiz.pk).by_id[question.pk].points
+
+    # Another process saved the question: the row and the shared version changed, not this
+    # process's copy.
+    Question.objects.filter(pk=question.pk).update(points=before + 7)
+    answer_keys.keys_changed()
+
+    assert answer_keys.quiz_keys(quiz.pk).by_id[question.pk].points == before + 7
+
+
 def test_moving_a_question_in_the_editor_reorders_the_cached_pool(quiz):
     from quizzes.authoring import question_move
 
