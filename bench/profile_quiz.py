@@ -129,15 +129,23 @@ SECTIONS = [
     ("quizzes.views", "_course_and_quiz"),
     ("courses.selectors", "course_by_slug"),
     ("quizzes.views", "_own_attempt"),
+    ("quizzes.selectors", "learner_attempt_locked"),
     ("quizzes.services", "attempt_submit"),
+    ("quizzes.answer_keys", "quiz_keys"),
+    ("quizzes.services", "_parse_paper"),
     ("quizzes.services", "_save"),
     ("django.db.models.query.QuerySet", "update_or_create"),
     ("quizzes.services", "_finish"),
     ("quizzes.services", "_grade"),
     ("quizzes.services", "_keys"),
     ("quizzes.grading", "grade"),
+    ("quizzes.services", "_upsert"),
     ("django.db.models.query.QuerySet", "bulk_update"),
     ("courses.services", "enrollment_update_completion"),
+    ("courses.completion", "required_lessons_done"),
+    ("certificates.services", "certificate_create_pending"),
+    # The certificate's rendering queued when the transaction commits.
+    ("celery.app.task.Task", "apply_async"),
 ]
 
 
@@ -176,7 +184,8 @@ def time_sections(calls) -> None:
         originals.append((owner, name, original))
 
     for path, name in SECTIONS:
-        module, _, cls = path.rpartition(".") if path.endswith("QuerySet") else (path, "", "")
+        last = path.rpartition(".")[2]
+        module, _, cls = path.rpartition(".") if last[0].isupper() else (path, "", "")
         owner = importlib.import_module(module)
         wrap(getattr(owner, cls) if cls else owner, name)
     whole = 0.0
