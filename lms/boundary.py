@@ -102,22 +102,17 @@ def parse_decimal(raw: str, *, max_digits: int, decimal_places: int) -> Decimal:
     DecimalField(18, 6) cannot hold (an overflow on PostgreSQL, an unreadable row on SQLite)."""
     cleaned = raw.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     limit = decimal_limit(max_digits=max_digits, decimal_places=decimal_places)
-    not_a_number = ValidationError(_("Enter a number, such as 12 or 3.5."), code="number")
-    out_of_range = ValidationError(
-        _("Enter a number between %(low)s and %(high)s.") % {"low": -limit, "high": limit},
-        code="number_range",
-    )
     # Far more characters than any column holds are refused before Decimal works on them.
     if not cleaned or len(cleaned) > 100 or not cleaned.isascii():
-        raise not_a_number
+        raise _not_a_number()
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise not_a_number from None
+        raise _not_a_number() from None
     if not value.is_finite():
-        raise not_a_number
+        raise _not_a_number()
     if value.adjusted() >= max_digits - decimal_places:
-        raise out_of_range
+        raise _out_of_range(limit)
     value = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_EVEN)
     excess = len(value.as_tuple().digits) - SAFE_SIGNIFICANT_DIGITS
     if value and excess > 0:
@@ -125,8 +120,21 @@ def parse_decimal(raw: str, *, max_digits: int, decimal_places: int) -> Decimal:
         value = value.quantize(Decimal(1).scaleb(excess - decimal_places), rounding=ROUND_HALF_EVEN)
         value = value.quantize(Decimal(1).scaleb(-decimal_places))
     if abs(value) > limit:
-        raise out_of_range
+        raise _out_of_range(limit)
     return value
+
+
+# The messages are translated when an error is raised, not for every number that parses (a
+# submitted quiz paper parses a number per numeric question).
+def _not_a_number() -> ValidationError:
+    return ValidationError(_("Enter a number, such as 12 or 3.5."), code="number")
+
+
+def _out_of_range(limit: Decimal) -> ValidationError:
+    return ValidationError(
+        _("Enter a number between %(low)s and %(high)s.") % {"low": -limit, "high": limit},
+        code="number_range",
+    )
 
 
 def parse_decimal_for(field, raw: str) -> Decimal:
