@@ -4,6 +4,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -46,6 +47,15 @@ class QuestionKey:
     numeric_answer: Decimal | None = None
     numeric_tolerance: Decimal = Decimal(0)
 
+    @cached_property
+    def accepted_forms(self) -> frozenset[str]:
+        """The accepted answers as ``answer_form`` gives them, folded once for this key (the
+        keys are kept per process, so not again for every paper graded with them)."""
+        return frozenset(answer_form(a) for a in self.accepted_answers)
+
+
+_CHOICE_KINDS = frozenset({SINGLE, MULTIPLE, TRUE_FALSE})
+
 
 @dataclass(frozen=True)
 class Response:
@@ -84,11 +94,11 @@ def _choice_points(key: QuestionKey, chosen: frozenset[int]) -> tuple[Decimal, b
 
 
 def grade_question(key: QuestionKey, response: Response) -> QuestionResult:
-    if key.kind in {SINGLE, MULTIPLE, TRUE_FALSE}:
+    if key.kind in _CHOICE_KINDS:
         points, correct = _choice_points(key, response.choice_ids)
     elif key.kind == SHORT_TEXT:
         given = answer_form(response.text)
-        correct = bool(given) and given in {answer_form(a) for a in key.accepted_answers}
+        correct = bool(given) and given in key.accepted_forms
         points = key.points if correct else Decimal(0)
     elif key.kind == NUMERIC:
         correct = (

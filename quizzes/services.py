@@ -209,7 +209,8 @@ def _parse_number(raw: str) -> Decimal:
 
 
 def _parse_answer(kind: str, allowed_choices: list[int], values: list[str]):
-    """The stored form of one answer, or a message saying what is wrong with it."""
+    """The stored form of one answer, as (choice ids, text, number), or a message saying what is
+    wrong with it."""
     values = [v for v in values if v.strip()]
     if kind in CHOICE_KINDS:
         chosen = []
@@ -221,20 +222,21 @@ def _parse_answer(kind: str, allowed_choices: list[int], values: list[str]):
                 chosen.append(choice_id)
         if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
             return None, _("Choose only one answer.")
-        return {"choice_ids": sorted(chosen), "text": "", "number": None}, None
+        chosen.sort()
+        return (chosen, "", None), None
     text = values[0].strip() if values else ""
     problem = boundary.text_problem(text, max_length=MAX_TEXT_ANSWER)
     if problem:
         return None, problem
     if kind == QuestionKind.SHORT_TEXT:
-        return {"choice_ids": [], "text": text, "number": None}, None
+        return ([], text, None), None
     if not text:
-        return {"choice_ids": [], "text": "", "number": None}, None
+        return ([], "", None), None
     try:
         number = _parse_number(text)
     except ValidationError as exc:
         return None, exc.messages[0]
-    return {"choice_ids": [], "text": text[:MAX_TEXT_ANSWER], "number": number}, None
+    return ([], text[:MAX_TEXT_ANSWER], number), None
 
 
 def _attempt_keys(attempt: Attempt, keys: answer_keys.QuizKeys | None) -> dict:
@@ -273,6 +275,7 @@ def _parse_paper(
     unanswered one as an empty answer; refused answers are left out and reported."""
     result = SaveResult()
     rows = []
+    attempt_id, choice_order = attempt.pk, attempt.choice_order
     getlist = data.getlist if hasattr(data, "getlist") else None
     for question_id in attempt.question_ids:
         key = by_id.get(question_id)
@@ -281,14 +284,13 @@ def _parse_paper(
         field_name = f"q-{question_id}"
         # A QueryDict's get() gives only the last value; every value is wanted.
         values = getlist(field_name) if getlist else list(data.get(field_name, []))
-        allowed = attempt.choice_order.get(str(question_id), [])
+        allowed = choice_order.get(str(question_id), [])
         parsed, error = _parse_answer(key.kind, allowed, values)
         if error:
             result.errors[question_id] = error
             continue
-        rows.append(
-            AnswerRow(attempt_id=attempt.pk, question_id=question_id, saved_at=now, **parsed)
-        )
+        choice_ids, text, number = parsed
+        rows.append(AnswerRow(attempt_id, question_id, choice_ids, text, number, now))
         result.saved += 1
     return result, rows
 
