@@ -255,6 +255,8 @@ def test_answers_written_as_json_read_back_as_posted():
         else:
             assert answer.text == posted[0]
         assert answer.correct is True and answer.points > 0
+        # The time travels as its text, with its offset: read back as the same instant.
+        assert answer.saved_at == attempt.submitted_at
     assert attempt.score == attempt.max_score == sum(a.points for a in stored.values())
     row = Attempt.objects.get(pk=attempt.pk)
     assert row.status == AttemptStatus.SUBMITTED and row.submitted_at == attempt.submitted_at
