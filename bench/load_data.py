@@ -323,7 +323,8 @@ def load_new_pages() -> None:
     """What the pages of the certificates, reports and notifications issues need: a certificate
     of the bench learner, issued and rendered by the certificates service; an HR officer (with
     TOTP, as production requires) of a unit with ``HR_PEOPLE`` learners and their enrolments;
-    30 notifications of the bench learner, 10 unread."""
+    30 notifications of the bench learner, 10 unread; TOTP for the first trainer of the bench
+    learner's course, whose workspace the bench measures."""
     from allauth.mfa.models import Authenticator
 
     from accounts.services import org_unit_create, user_set_roles
@@ -349,6 +350,10 @@ def load_new_pages() -> None:
     people = list(User.objects.filter(email__startswith="learner").order_by("pk")[:HR_PEOPLE])
     User.objects.filter(pk__in=[p.pk for p in people]).update(org_unit=unit)
 
+    Authenticator.objects.create(
+        user=_bench_trainer(), type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+
     NotificationLog.objects.bulk_create(
         NotificationLog(
             recipient=bench_user,
@@ -370,6 +375,12 @@ def load_new_pages() -> None:
     )
 
 
+def _bench_trainer() -> User:
+    """The first trainer (by id) of the bench learner's course."""
+    course = Enrollment.objects.get(user__email=BENCH_EMAIL, status=EnrollmentStatus.ACTIVE).course
+    return course.trainers.order_by("pk").first()
+
+
 def counts() -> dict:
     return {
         "categories": Category.objects.count(),
@@ -383,7 +394,8 @@ def counts() -> dict:
 
 
 def sign_in_bench_user() -> dict:
-    """Fresh sessions for the bench learner and the HR officer, and the pages to measure.
+    """Fresh sessions for the bench learner, the HR officer and the bench trainer, and the pages
+    to measure.
 
     The lesson is the middle one, in reading order, of the course the learner is enrolled in.
     """
@@ -402,6 +414,8 @@ def sign_in_bench_user() -> dict:
         "session_cookie_name": settings.SESSION_COOKIE_NAME,
         "session_key": _session_key(user),
         "hr_session_key": _session_key(User.objects.get(email=HR_EMAIL)),
+        "trainer_session_key": _session_key(_bench_trainer()),
+        "trainer_course_id": enrollment.course_id,
         "certificate_id": certificate.pk,
         "certificate_code": certificate.code,
         "certificate_serial": certificate.serial,

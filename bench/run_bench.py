@@ -55,7 +55,7 @@ class Target:
     description: str
     signed_in: bool = False
     must_contain: str = ""
-    session: str = "learner"  # whose session a signed-in request sends: "learner" or "hr"
+    session: str = "learner"  # whose session a signed-in request sends: "learner", "hr", "trainer"
     against: str = "minimal"  # the aim is a ratio to this page's rate
     aim: float = AIM
     runs: list[dict] = field(default_factory=list)
@@ -625,7 +625,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--new-pages",
         action="store_true",
-        help="also measure the certificate PDF, verification, HR report and notifications pages",
+        help="also measure the certificate PDF, verification, HR report, trainer workspace and "
+        "notifications pages",
     )
     parser.add_argument(
         "--cache-miss",
@@ -679,6 +680,7 @@ def main() -> int:
         cookies = {
             "learner": {"Cookie": f"{data['session_cookie_name']}={data['session_key']}"},
             "hr": {"Cookie": f"{data['session_cookie_name']}={data['hr_session_key']}"},
+            "trainer": {"Cookie": f"{data['session_cookie_name']}={data['trainer_session_key']}"},
         }
         targets = [
             Target("minimal", "/healthz", "a view that returns 'ok' without the database"),
@@ -734,6 +736,22 @@ def main() -> int:
                     "HR completion report, first page of 50 rows, as the unit's HR officer",
                     must_contain="/reports/people/",
                     session="hr",
+                    **new_page,
+                ),
+                Target(
+                    "workspace",
+                    "/teach/",
+                    "the trainer workspace: the trainer's courses with learners and quizzes",
+                    must_contain=f"/teach/courses/{data['trainer_course_id']}/",
+                    session="trainer",
+                    **new_page,
+                ),
+                Target(
+                    "authoring",
+                    f"/teach/courses/{data['trainer_course_id']}/",
+                    "a course in the trainer workspace: 5 modules, 25 lessons, their actions",
+                    must_contain=data["lesson_title"],
+                    session="trainer",
                     **new_page,
                 ),
                 Target(
