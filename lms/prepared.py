@@ -134,28 +134,29 @@ class CompiledPerKey:
         return _run(compiled, compiled.params, connections[compiled.queryset.db])
 
     def count(self, key: Hashable, build: Callable[[], QuerySet]) -> int:
-        """``build().count()``: the statement the ORM sends for it on the first run for
-        ``key``, sent again as it is on the later ones."""
-        statement = self._get(("count", key))
-        if statement is not None:
-            using, sql, params = statement
-            with connections[using].cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone()[0]
-        queryset = build()
-        sent = []
+        """``build().count()``: the statement the ORM sends for it, compiled on the first run
+        for ``key`` and sent as it is on the later ones."""
+        entry = self._count_entry(key, build)
+        if entry is None:
+            return build().count()  # answered without a statement (an empty ``none()``)
+        using, sql, params = entry
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
-        def record(execute, sql, params, many, context):
-            sent.append((sql, params))
-            return execute(sql, params, many, context)
+    def count_statement(self, key: Hashable, build: Callable[[], QuerySet]) -> tuple | None:
+        """The statement of ``build().count()`` as (SQL, parameters), kept for ``key``: sent by
+        ``count``, or inside another statement by the caller. None when the ORM answers that
+        count without a statement. Compiling it sends nothing."""
+        entry = self._count_entry(key, build)
+        return None if entry is None else entry[1:]
 
-        with connections[queryset.db].execute_wrapper(record):
-            count = queryset.count()
-        # A count the ORM answered without a statement (an empty ``none()``) is not kept.
-        if len(sent) == 1:
-            sql, params = sent[0]
-            self._put(("count", key), (queryset.db, sql, tuple(params or ())))
-        return count
+    def _count_entry(self, key, build) -> tuple | None:
+        entry = self._get(("count", key))
+        if entry is None:
+            entry = _count_statement(build()) or _NOTHING
+            self._put(("count", key), entry)
+        return None if entry is _NOTHING else entry
 
     def clear(self) -> None:
         with self._lock:
@@ -174,6 +175,34 @@ class CompiledPerKey:
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+
+class _Captured(Exception):
+    pass
+
+
+def _count_statement(queryset: QuerySet) -> tuple | None:
+    """(database, SQL, parameters) of the statement ``queryset.count()`` would send, taken from
+    the ORM on its way to the database and not sent."""
+    connection = connections[queryset.db]
+    sent = []
+
+    def capture(execute, sql, params, many, context):
+        sent.append((queryset.db, sql, tuple(params or ())))
+        raise _Captured
+
+    log = connection.queries_log
+    logged = len(log)
+    try:
+        with connection.execute_wrapper(capture):
+            queryset.count()
+    except _Captured:
+        # The debug cursor (DEBUG, or a test capturing queries) notes every statement handed
+        # to it, this one too: it was not sent, so it is not kept among those that were.
+        if len(log) == logged + 1:
+            log.pop()
+        return sent[0]
+    return None
 
 
 def prepared(*names: str) -> Callable[[Callable[..., QuerySet]], PreparedQuery]:

@@ -389,17 +389,20 @@ def filters_markup(form: ReportFilterForm) -> SafeString:
     return mark_safe(paragraphs)  # noqa: S308 -- each paragraph escaped in field_paragraph
 
 
-def unfiltered_filters_markup(user) -> SafeString:
+def unfiltered_filters_markup(user) -> tuple[SafeString, int]:
     """``filters_markup`` of the form with nothing filtered, as ``user`` sees it: the page every
-    report visit starts from. Its options are the units and courses in the user's scope, so it
-    is kept per user (``permissions.scope_key``: the roles and the unit too) and language,
-    under the catalogue's version (course titles, a trainer's courses) and the units'
-    (``accounts.cache``): no form is built and no list is read on the next visit."""
-    scope = "|".join(map(str, (get_language(), *permissions.scope_key(user))))
-    key = f"reports:filters:v1:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
+    report visit starts from, and the organisation tree's version it was read with (for
+    ``permissions.scope_key``: one cache read for both). Its options are the units and courses
+    in the user's scope, so it is kept per reader (``permissions.reader_key``: the roles and
+    the unit too) and language, under the catalogue's version (course titles, a trainer's
+    courses) and the units' (``accounts.cache``): no form is built and no list is read on the
+    next visit."""
+    reader = "|".join(map(str, (get_language(), *permissions.reader_key(user))))
+    key = f"reports:filters:v2:{hashlib.sha256(reader.encode()).hexdigest()[:32]}"
     state, found = versions.fresh_entries((CATALOGUE_VERSION_KEY, UNITS_VERSION_KEY), [key])
+    tree_version = state[1]
     if key in found:
-        return mark_safe(found[key])  # noqa: S308 -- stored from filters_markup below
+        return mark_safe(found[key]), tree_version  # noqa: S308 -- stored from filters_markup below
     markup = filters_markup(ReportFilterForm(user=user))
     versions.store(key, state, str(markup), CATALOGUE_TTL)
-    return markup
+    return markup, tree_version

@@ -122,17 +122,29 @@ def enrollments_in_scope(user) -> QuerySet[Enrollment]:
     return base.filter(condition)
 
 
-def scope_key(user) -> tuple:
+def scope_key(user, *, tree_version: int | None = None) -> tuple:
     """Everything ``enrollments_in_scope`` reads of ``user``: two users with the same key get
     the same statement, so a statement compiled for one may be sent for the other
     (``reports.selectors.completion_page``). Kept beside the rule it describes. An HR
     officer's unit enters by its id and the organisation tree's version rather than its path:
     the path changes only when a unit moves, which sets a new version, and the unit itself
-    need not be read (one query less on every report page)."""
+    need not be read (one query less on every report page). ``tree_version``: that version
+    when the caller has just read it from the cache (the report page's filter form does), so
+    that it is not read a second time."""
     if not user.is_authenticated:
         return ("anonymous",)
-    tree = units_version() if _is_scoped_hr(user) else None
-    return (user.pk, tuple(sorted(user_roles(user))), user.org_unit_id, tree)
+    tree = None
+    if _is_scoped_hr(user):
+        tree = units_version() if tree_version is None else tree_version
+    return (*reader_key(user), tree)
+
+
+def reader_key(user) -> tuple:
+    """``scope_key`` without the organisation tree's version: for an entry of the shared cache
+    that is itself stored under that version (``reports.forms.unfiltered_filters_markup``)."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    return (user.pk, tuple(sorted(user_roles(user))), user.org_unit_id)
 
 
 def units_in_scope(user) -> QuerySet[OrgUnit]:

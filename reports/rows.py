@@ -53,7 +53,7 @@ def page_rows(values: Iterable[dict]) -> list[dict]:
                 "url": person_url(row["user_id"]),
                 "name": row["user__full_name"] or row["user__email"],
                 "employee_number": row["user__employee_number"],
-                "unit": row["user__org_unit__name"] or EMPTY,
+                "unit": row["unit_name"] or EMPTY,
                 "course": row["course__title"],
                 "status": labels.get(status, status),
                 "percent": progress_from(

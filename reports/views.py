@@ -82,17 +82,20 @@ def dashboard(request):
 @require_GET
 def completion_report(request):
     _require_reports(request.user)
+    tree_version = None
     if request.GET:
         form = _filter_form(request)
         filters, filters_html = _filters(form), filters_markup(form)
     else:
         # Nothing filtered: the fields as this reader always sees them there, kept.
-        filters, filters_html = selectors.ReportFilters(), unfiltered_filters_markup(request.user)
+        filters = selectors.ReportFilters()
+        filters_html, tree_version = unfiltered_filters_markup(request.user)
     page = selectors.completion_page(
         actor=request.user,
         filters=filters,
         number=boundary.parse_id(request.GET.get("page")) or 1,
         per_page=PAGE_SIZE,
+        tree_version=tree_version,
     )
     rows = page_rows(page.object_list)
     query = request.GET.copy()

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -294,6 +295,32 @@ def test_counts_per_key_send_the_orms_statement_again():
         assert statements.count("c", build) == 1
     assert builds == [1]
     assert [q["sql"] for q in again] == [q["sql"] for q in first]
+
+
+def test_a_count_statement_is_compiled_without_being_sent_and_counts_inside_another():
+    course = course_with_lessons(lessons_per_module=3, modules=1)
+    statements, builds = CompiledPerKey(), []
+
+    def build():
+        builds.append(1)
+        return Lesson.objects.filter(course=course)
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as sent:
+            sql, params = statements.count_statement("c", build)
+        assert len(sent) == 0
+        # The transaction it was compiled in is still good to use.
+        assert Lesson.objects.filter(course=course).exists()
+    counted = Lesson.objects.filter(course=course).annotate(
+        total=RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 -- the ORM's own
+    )
+    assert {lesson.total for lesson in counted} == {3}
+    assert statements.count("c", build) == 3 and builds == [1]
+    # A count the ORM answers without a statement has none to give.
+    assert statements.count_statement("none", lambda: Lesson.objects.none()) is None
+    with CaptureQueriesContext(connection) as sent:
+        assert statements.count("none", lambda: Lesson.objects.none()) == 0
+    assert len(sent) == 0
 
 
 def test_a_statement_that_matches_nothing_is_not_sent_and_keys_are_dropped_past_the_size():

@@ -33,7 +33,7 @@ def _values(n, **overrides):
         "user__full_name": f"{HOSTILE} Ђорђе {n}",
         "user__email": f"p{n}@example.org",
         "user__employee_number": "=1+2" if n % 2 else "",
-        "user__org_unit__name": "Сектор <A>" if n % 3 else None,
+        "unit_name": "Сектор <A>" if n % 3 else None,
         "course__title": f"Course & {n}",
         "status": "completed" if n % 4 == 0 else "active",
         "report_status": ["completed", "in_progress", "overdue", "not_started"][n % 4],
@@ -57,7 +57,7 @@ def _as_template_row(values):
         full_name=values["user__full_name"],
         email=values["user__email"],
         employee_number=values["user__employee_number"],
-        org_unit=_Obj(name=values["user__org_unit__name"], full_name="", email=""),
+        org_unit=_Obj(name=values["unit_name"], full_name="", email=""),
     )
     row = _Obj(
         user=user,

@@ -322,3 +322,52 @@ def test_the_report_page_follows_a_move_of_the_officers_own_unit(client):
         unit=north, name="North", code=north.code, parent=other, actor=None
     )
     assert names() == (["Nora North"], 1)
+
+
+def _statements_reading_enrollments(sent) -> list[str]:
+    return [q["sql"] for q in sent if "courses_enrollment" in q["sql"]]
+
+
+def test_the_report_page_sends_its_count_inside_the_rows_of_the_page_asked_for(client):
+    """One statement gives the page's rows and how many rows there are, on every page with
+    rows; a page with none (nothing matches, or past the last page) still shows the right
+    count and the last page's rows."""
+    unit = OrgUnitFactory(name="Ministry")
+    officer = privileged(Role.HR_OFFICER, org_unit=unit)
+    course = course_with_lessons(self_enrollment=False)
+    for name in ("Ana", "Bora", "Vesna"):
+        _assign(UserFactory(full_name=name, org_unit=unit), course, officer=officer)
+
+    def page(number, **filters):
+        with CaptureQueriesContext(connection) as sent:
+            found = selectors.completion_page(
+                actor=officer,
+                filters=selectors.ReportFilters(**filters),
+                number=number,
+                per_page=2,
+            )
+            shown = (_names(found), found.paginator.count, found.number)
+        return shown, len(_statements_reading_enrollments(sent))
+
+    for _ in range(2):  # compiled on the first visit, sent again on the second
+        assert page(1) == ((["Ana", "Bora"], 3, 1), 1)
+        assert page(2) == ((["Vesna"], 3, 2), 1)
+    # Past the last page: the count alone, then the last page, as Paginator.get_page does.
+    assert page(7) == ((["Vesna"], 3, 2), 3)
+    assert page(1, status="completed") == (([], 0, 1), 2)
+
+
+def test_the_report_view_reads_enrollments_in_one_statement(officer_client):
+    course = course_with_lessons(self_enrollment=False)
+    for n in range(3):
+        _assign(
+            UserFactory(full_name=f"Person {n}", org_unit=officer_client.root),
+            course,
+            officer=officer_client.officer,
+        )
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as sent:
+            response = officer_client.get(reverse("reports:completion"))
+        assert response.status_code == 200
+        assert "3 rows" in response.text and response.text.count("Person ") == 3
+        assert len(_statements_reading_enrollments(sent)) == 1
