@@ -629,6 +629,12 @@ def parse_args() -> argparse.Namespace:
         "notifications pages",
     )
     parser.add_argument(
+        "--pages",
+        metavar="NAMES",
+        help="measure only these pages (comma-separated names, as the table shows them), with "
+        "the minimal view and the pages they are measured against",
+    )
+    parser.add_argument(
         "--cache-miss",
         action="store_true",
         help="serve with a cache that keeps nothing (BENCH_NO_CACHE=1): every request a miss",
@@ -775,6 +781,14 @@ def main() -> int:
             ]
         if options.no_search:
             targets = [t for t in targets if t.name != "search"]
+        if options.pages:
+            # The pages named, the minimal view and the pages they are measured against.
+            chosen = set(options.pages.split(",")) | {"minimal"}
+            chosen |= {t.against for t in targets if t.name in chosen}
+            unknown = chosen - {t.name for t in targets}
+            if unknown:
+                raise BenchError(f"--pages: no page named {', '.join(sorted(unknown))} here")
+            targets = [t for t in targets if t.name in chosen]
         minimal = targets[0]
 
         port = free_port()
