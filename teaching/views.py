@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +25,7 @@ from courses import pages as course_pages
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Course, CourseStatus, Lesson, Module
+from courses.templatetags.lms_html import lang_attr
 from courses.text import render_markdown
 from lms import boundary
 from quizzes import authoring as quiz_authoring
@@ -32,7 +34,7 @@ from quizzes.csv_import import parse_csv, true_false_labels
 from quizzes.gift import parse_gift
 from quizzes.models import Question, Quiz
 
-from . import permissions, preview, regrade, selectors, services
+from . import markup, permissions, preview, regrade, selectors, services
 from .forms import (
     AttachmentForm,
     CourseForm,
@@ -95,7 +97,11 @@ def _outline_url(course_id: int, anchor: str = "") -> str:
 def home(request):
     _require_workspace(request.user)
     rows = selectors.workspace_courses(user=request.user)
-    return render(request, "teaching/home.html", {"rows": rows})
+    return render(
+        request,
+        "teaching/home.html",
+        {"rows": rows, "rows_html": markup.workspace_rows_html(rows)},
+    )
 
 
 @login_required
@@ -127,14 +133,20 @@ def course_create(request):
 @require_GET
 def course_detail(request, pk):
     course = _course_or_404(request, pk)
-    modules = selectors.course_outline(course=course)
+    outline = selectors.course_outline(course=course)
     return render(
         request,
         "teaching/course_detail.html",
         {
             "course": course,
-            "modules": modules,
-            "final_exams": selectors.final_exams(course=course),
+            "modules": outline.modules,
+            "modules_html": markup.outline_html(
+                outline,
+                course_id=course.pk,
+                lang=lang_attr(course.language),
+                csrf_token=get_token(request),
+            ),
+            "final_exams": outline.final_exams,
             "statuses": CourseStatus,
         },
     )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import services
 from tests.factories import EnrollmentFactory, LessonFactory, ModuleFactory, course_with_lessons
@@ -38,7 +39,10 @@ def test_course_outline(trainer_client, trainer, django_assert_num_queries):
         for _ in range(n):
             module = ModuleFactory(course=course, position=next(positions))
             lesson = LessonFactory(module=module, position=1)
+            LessonFactory(module=module, position=2, required=False, archived_at=timezone.now())
+            ModuleFactory(course=course, position=next(positions))  # without lessons
             QuizFactory(course=course, module=module)
+            QuizFactory(course=course)  # a final exam
             services.lesson_complete(enrollment=EnrollmentFactory(course=course), lesson=lesson)
 
     url = reverse("teaching:course", args=[course.pk])
