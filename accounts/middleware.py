@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from lms.prepared import prepared
 
 from .language import language_for_request
 
@@ -38,6 +41,16 @@ class UserLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+@prepared("user_id")
+def _totp_of(*, user_id: int) -> QuerySet:
+    """The user's TOTP authenticator (its id), if there is one: read on every page a privileged
+    user opens, so compiled once per process."""
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.filter(user=user_id, type=Authenticator.Type.TOTP)
+    return totp.order_by().values_list("pk", flat=True)[:1]
+
+
 class RequireMFAMiddleware:
     """Trainers, HR officers and administrators must set up TOTP before any other page opens."""
 
@@ -69,6 +82,4 @@ class RequireMFAMiddleware:
                 return False
         except Resolver404:
             pass
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        return not _totp_of.run(user_id=user.pk)

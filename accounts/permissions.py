@@ -3,13 +3,22 @@
 Pure predicates and one queryset helper; views, tasks, exports and the admin all call these.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import QuerySet
+
+from lms.prepared import prepared
 
 from .models import User
 from .roles import PRIVILEGED_ROLES, Role
 
 _ROLE_CACHE_ATTR = "_lms_role_names"
+
+
+# Read on every page a trainer, an HR officer or an administrator opens: compiled once per
+# process (building and compiling the join cost more than sending it).
+@prepared("user_id")
+def _role_names(*, user_id: int) -> QuerySet[Group]:
+    return Group.objects.filter(user=user_id).values_list("name", flat=True)
 
 
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:
@@ -18,7 +27,7 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, _ROLE_CACHE_ATTR, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        cached = frozenset(_role_names.run(user_id=user.pk))
         if user.is_superuser:
             cached |= {Role.ADMINISTRATOR}
         setattr(user, _ROLE_CACHE_ATTR, cached)

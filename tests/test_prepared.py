@@ -20,7 +20,7 @@ from courses.services import lesson_complete
 from lms.prepared import CompiledPerKey, PreparedQuery, prepared
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Attempt, AttemptStatus, GradingPolicy
-from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons
+from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons, give_totp
 from tests.quizzes.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +340,25 @@ def test_a_statement_that_matches_nothing_is_not_sent_and_keys_are_dropped_past_
 def test_a_locking_read_is_not_kept_per_key():
     with transaction.atomic(), pytest.raises(TransactionManagementError):
         CompiledPerKey().rows("lock", lambda: Lesson.objects.select_for_update())
+
+
+def _same_ids(prepared_query: PreparedQuery, **ids) -> list:
+    got = prepared_query.run(**ids)
+    assert got == list(prepared_query.build(**ids))
+    return got
+
+
+def test_the_role_names_and_the_totp_check_follow_their_querysets():
+    from accounts import middleware
+    from accounts import permissions as account_permissions
+    from accounts.roles import Role
+
+    person = UserFactory()
+    assert _same_rows(account_permissions._role_names, user_id=person.pk) == [Role.LEARNER]
+    assert _same_ids(middleware._totp_of, user_id=person.pk) == []
+    officer = UserFactory(roles=(Role.HR_OFFICER, Role.TRAINER))
+    give_totp(officer)
+    names = _same_rows(account_permissions._role_names, user_id=officer.pk)
+    assert sorted(names) == sorted([Role.HR_OFFICER, Role.TRAINER])
+    assert len(_same_ids(middleware._totp_of, user_id=officer.pk)) == 1
+    assert _same_ids(middleware._totp_of, user_id=person.pk) == []
