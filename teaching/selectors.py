@@ -40,18 +40,19 @@ class WorkspaceCourse:
         return round(100 * self.completed / self.learners) if self.learners else 0
 
 
+def _count_of(rows: QuerySet, key: str) -> Coalesce:
+    """How many of ``rows`` (filtered on the outer row through ``key``) there are, 0 for
+    none: a correlated count the database answers from an index on ``key``."""
+    counted = rows.order_by().values(key).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _enrolment_count(*statuses: str) -> Coalesce:
     # One count per course from the (course, status) index alone: a join to the enrolments
     # grouped by course read every enrolment row (3.1 ms against 0.9 ms on PostgreSQL for the
     # bench trainer's 8 courses of about 250 enrolments).
-    rows = (
-        Enrollment.objects.filter(course_id=OuterRef("pk"), status__in=statuses)
-        .order_by()
-        .values("course_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    rows = Enrollment.objects.filter(course_id=OuterRef("pk"), status__in=statuses)
+    return _count_of(rows, "course_id")
 
 
 def _workspace_courses(courses: QuerySet[Course]) -> QuerySet[Course]:
@@ -169,18 +170,12 @@ class CourseOutline:
 def _outline_rows(*, course_id: int) -> QuerySet[Module]:
     # Each module with its lessons joined (none: one row of NULLs), in order, and each lesson's
     # learners who completed it counted from the progress index alone.
-    progress = (
-        LessonProgress.objects.filter(lesson_id=OuterRef("lessons__pk"))
-        .order_by()
-        .values("lesson_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+    progress = LessonProgress.objects.filter(lesson_id=OuterRef("lessons__pk"))
     return (
         Module.objects.filter(course_id=course_id)
         .order_by("position", "pk", "lessons__position", "lessons__pk")
         # The count's subquery and the values share the one join to the lessons.
-        .annotate(progress_count=Coalesce(Subquery(progress, output_field=IntegerField()), 0))
+        .annotate(progress_count=_count_of(progress, "lesson_id"))
         .values_list(
             "pk",
             "title",

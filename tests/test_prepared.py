@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.db.models import IntegerField, Q
 from django.db.models.expressions import RawSQL
 from django.db.transaction import TransactionManagementError
-from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -17,40 +16,20 @@ from courses import completion
 from courses import selectors as course_selectors
 from courses.models import Enrollment, Lesson
 from courses.services import lesson_complete
-from lms.prepared import CompiledPerKey, PreparedQuery, prepared
+from lms.prepared import CompiledPerKey, prepared
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Attempt, AttemptStatus, GradingPolicy
 from tests.factories import EnrollmentFactory, UserFactory, course_with_lessons, give_totp
+from tests.prepared_rows import fields_of, same_rows
 from tests.quizzes.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _fields(instance) -> list:
-    return [getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields]
-
-
-def _same_rows(prepared_query: PreparedQuery, **ids) -> list:
-    """Run both ways; the rows, their types and every field agree."""
-    got = prepared_query.run(**ids)
-    expected = list(prepared_query.build(**ids))
-    assert len(got) == len(expected)
-    for mine, theirs in zip(got, expected, strict=True):
-        assert type(mine) is type(theirs)
-        if hasattr(theirs, "_meta"):
-            assert _fields(mine) == _fields(theirs)
-            assert model_to_dict(mine) == model_to_dict(theirs)
-        else:
-            assert mine == theirs
-            assert [type(v) for v in mine] == [type(v) for v in theirs]
-    return got
-
-
 def test_the_current_enrollment_is_the_latest_cycle_and_matches_the_queryset(learner):
     course = course_with_lessons()
     assert (
-        _same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk)
-        == []
+        same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk) == []
     )
     assert course_selectors.enrollment_for(user=learner, course=course) is None
     EnrollmentFactory(user=learner, course=course, cycle=1)
@@ -58,7 +37,7 @@ def test_the_current_enrollment_is_the_latest_cycle_and_matches_the_queryset(lea
         user=learner, course=course, cycle=2, due_date=datetime.date(2030, 1, 2)
     )
     EnrollmentFactory(course=course, cycle=3)  # someone else's, in a later cycle
-    rows = _same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk)
+    rows = same_rows(course_selectors._enrollment_query, user_id=learner.pk, course_id=course.pk)
     assert [row.pk for row in rows] == [second.pk]
     found = course_selectors.enrollment_for(user=learner, course=course)
     assert found.pk == second.pk and found.due_date == datetime.date(2030, 1, 2)
@@ -68,14 +47,14 @@ def test_the_current_enrollment_is_the_latest_cycle_and_matches_the_queryset(lea
 def test_the_enrollment_with_its_lessons_done_matches_the_queryset(learner):
     course = course_with_lessons(lessons_per_module=2, modules=1)
     ids = {"user_id": learner.pk, "course_id": course.pk}
-    assert _same_rows(course_selectors._enrollment_with_done_query, **ids) == []
+    assert same_rows(course_selectors._enrollment_with_done_query, **ids) == []
     enrollment = EnrollmentFactory(user=learner, course=course)
-    (row,) = _same_rows(course_selectors._enrollment_with_done_query, **ids)
+    (row,) = same_rows(course_selectors._enrollment_with_done_query, **ids)
     assert row.completed_lesson_ids is None
     first, second = course.lessons.order_by("pk")
     lesson_complete(enrollment=enrollment, lesson=second)
     lesson_complete(enrollment=enrollment, lesson=first)
-    (row,) = _same_rows(course_selectors._enrollment_with_done_query, **ids)
+    (row,) = same_rows(course_selectors._enrollment_with_done_query, **ids)
     assert sorted(row.completed_lesson_ids) == sorted([first.pk, second.pk])
 
 
@@ -99,15 +78,15 @@ def test_the_lesson_counts_follow_the_counted_lessons_rule(learner):
     Lesson.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
     enrollment = EnrollmentFactory(user=learner, course=course)
     ids = {"course_id": course.pk, "enrollment_id": enrollment.pk}
-    assert _same_rows(completion._lesson_counts, **ids) == [(2, 0)]
+    assert same_rows(completion._lesson_counts, **ids) == [(2, 0)]
     assert not completion.required_lessons_done(enrollment)
     counted = [lesson for lesson in lessons if lesson.pk not in (optional.pk, archived.pk)]
     lesson_complete(enrollment=enrollment, lesson=optional)  # counts for nothing
     lesson_complete(enrollment=enrollment, lesson=counted[0])
-    assert _same_rows(completion._lesson_counts, **ids) == [(2, 1)]
+    assert same_rows(completion._lesson_counts, **ids) == [(2, 1)]
     assert not completion.required_lessons_done(enrollment)
     lesson_complete(enrollment=enrollment, lesson=counted[1])
-    assert _same_rows(completion._lesson_counts, **ids) == [(2, 2)]
+    assert same_rows(completion._lesson_counts, **ids) == [(2, 2)]
     assert completion.required_lessons_done(Enrollment.objects.get(pk=enrollment.pk))
 
 
@@ -116,8 +95,7 @@ def test_a_course_that_counts_no_lesson_needs_none_done(learner):
     Lesson.objects.filter(module__course=course).update(required=False)
     enrollment = EnrollmentFactory(user=learner, course=course)
     assert (
-        _same_rows(completion._lesson_counts, course_id=course.pk, enrollment_id=enrollment.pk)
-        == []
+        same_rows(completion._lesson_counts, course_id=course.pk, enrollment_id=enrollment.pk) == []
     )
     assert completion.required_lessons_done(enrollment)
 
@@ -146,7 +124,7 @@ def test_the_quiz_rule_rows_match_the_queryset_with_their_types(learner):
     enrollment = EnrollmentFactory(user=learner, course=course)
     someone = EnrollmentFactory(course=course)
     ids = {"course_id": course.pk, "enrollment_id": enrollment.pk}
-    rows = _same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
+    rows = same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
     assert sorted(row[0] for row in rows) == sorted([best.pk, last.pk])
     assert not quiz_selectors.required_quizzes_passed(enrollment)
 
@@ -155,7 +133,7 @@ def test_the_quiz_rule_rows_match_the_queryset_with_their_types(learner):
     _attempt(enrollment, best, 2, percent=Decimal("90.50"), passed=True)
     _attempt(enrollment, last, 1, percent=Decimal("95.00"), passed=True)
     _attempt(enrollment, last, 2, percent=Decimal("10.00"), passed=False)
-    rows = _same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
+    rows = same_rows(quiz_selectors._required_quizzes_with_attempts, **ids)
     assert Decimal("90.50") in [row[4] for row in rows]
     # The last attempt counts for the second quiz, and it failed.
     assert not quiz_selectors.required_quizzes_passed(enrollment)
@@ -182,12 +160,12 @@ def test_the_learner_attempt_read_matches_the_queryset_with_its_related_rows(lea
     ids.update(owner)
     query = quiz_selectors._learner_attempt_locked if lock else quiz_selectors._learner_attempt
     with transaction.atomic():
-        (found,) = _same_rows(query, **ids)
+        (found,) = same_rows(query, **ids)
         with CaptureQueriesContext(connection) as queries:
-            assert _fields(found.quiz) == _fields(quiz)
+            assert fields_of(found.quiz) == fields_of(quiz)
             assert found.quiz.module.pk == quiz.module_id
             if lock:
-                assert _fields(found.enrollment) == _fields(enrollment)
+                assert fields_of(found.enrollment) == fields_of(enrollment)
         assert len(queries) == 0, "the related rows come with the read"
         # Each id is its own condition: one wrong id, no attempt.
         for name in ids:
@@ -342,23 +320,17 @@ def test_a_locking_read_is_not_kept_per_key():
         CompiledPerKey().rows("lock", lambda: Lesson.objects.select_for_update())
 
 
-def _same_ids(prepared_query: PreparedQuery, **ids) -> list:
-    got = prepared_query.run(**ids)
-    assert got == list(prepared_query.build(**ids))
-    return got
-
-
 def test_the_role_names_and_the_totp_check_follow_their_querysets():
     from accounts import middleware
     from accounts import permissions as account_permissions
     from accounts.roles import Role
 
     person = UserFactory()
-    assert _same_rows(account_permissions._role_names, user_id=person.pk) == [Role.LEARNER]
-    assert _same_ids(middleware._totp_of, user_id=person.pk) == []
+    assert same_rows(account_permissions._role_names, user_id=person.pk) == [Role.LEARNER]
+    assert same_rows(middleware._totp_of, user_id=person.pk) == []
     officer = UserFactory(roles=(Role.HR_OFFICER, Role.TRAINER))
     give_totp(officer)
-    names = _same_rows(account_permissions._role_names, user_id=officer.pk)
+    names = same_rows(account_permissions._role_names, user_id=officer.pk)
     assert sorted(names) == sorted([Role.HR_OFFICER, Role.TRAINER])
-    assert len(_same_ids(middleware._totp_of, user_id=officer.pk)) == 1
-    assert _same_ids(middleware._totp_of, user_id=person.pk) == []
+    assert len(same_rows(middleware._totp_of, user_id=officer.pk)) == 1
+    assert same_rows(middleware._totp_of, user_id=person.pk) == []

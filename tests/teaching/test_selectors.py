@@ -19,27 +19,12 @@ from tests.factories import (
     ModuleFactory,
     UserFactory,
 )
+from tests.prepared_rows import same_rows
 from tests.quizzes.factories import QuizFactory
 
 from .conftest import privileged
 
 pytestmark = pytest.mark.django_db
-
-
-def _same_rows(prepared_query, **ids) -> list:
-    got = prepared_query.run(**ids)
-    expected = list(prepared_query.build(**ids))
-    assert len(got) == len(expected)
-    for mine, theirs in zip(got, expected, strict=True):
-        assert type(mine) is type(theirs)
-        if hasattr(theirs, "_meta"):
-            assert mine.pk == theirs.pk and mine.__dict__.keys() == theirs.__dict__.keys()
-            assert {k: v for k, v in mine.__dict__.items() if k != "_state"} == {
-                k: v for k, v in theirs.__dict__.items() if k != "_state"
-            }
-        else:
-            assert mine == theirs
-    return got
 
 
 def _course_with_outline(trainer):
@@ -86,9 +71,9 @@ def test_the_outline_has_the_modules_lessons_and_quizzes_in_order(trainer):
 
 def test_the_outline_statements_give_what_their_querysets_give(trainer):
     course, *_ = _course_with_outline(trainer)
-    assert len(_same_rows(selectors._outline_rows, course_id=course.pk)) == 4
-    assert len(_same_rows(selectors._outline_quizzes, course_id=course.pk)) == 3
-    assert _same_rows(selectors._outline_rows, course_id=course.pk + 1000) == []
+    assert len(same_rows(selectors._outline_rows, course_id=course.pk)) == 4
+    assert len(same_rows(selectors._outline_quizzes, course_id=course.pk)) == 3
+    assert same_rows(selectors._outline_rows, course_id=course.pk + 1000) == []
 
 
 def test_the_authored_course_comes_with_its_trainers_as_a_prefetch_would(trainer):
@@ -116,8 +101,8 @@ def test_the_authored_course_comes_with_its_trainers_as_a_prefetch_would(trainer
     assert list(found.trainers.filter(pk=co_trainer.pk)) == [co_trainer]
     assert selectors.authored_course(pk=course.pk + 1000) is None
     assert selectors.authored_course(pk=2**63) is None  # past the key range: no query
-    _same_rows(selectors._authored_course, pk=course.pk)
-    _same_rows(selectors._course_trainers, course_id=course.pk)
+    same_rows(selectors._authored_course, pk=course.pk)
+    same_rows(selectors._course_trainers, course_id=course.pk)
 
 
 def test_the_workspace_counts_current_and_completed_enrolments(trainer):
@@ -136,8 +121,8 @@ def test_the_workspace_counts_current_and_completed_enrolments(trainer):
     assert (newest.learners, newest.completed, newest.quizzes) == (0, 0, [])
     assert (oldest.learners, oldest.completed) == (2, 1) and oldest.completion_rate == 50
     assert oldest.quizzes == [QuizLink(quiz.pk, "Q")]
-    _same_rows(selectors._trainer_courses, user_id=trainer.pk)
-    _same_rows(selectors._trainer_quizzes, user_id=trainer.pk)
+    same_rows(selectors._trainer_courses, user_id=trainer.pk)
+    same_rows(selectors._trainer_quizzes, user_id=trainer.pk)
 
 
 def test_an_administrator_sees_every_course_in_the_workspace():
@@ -150,5 +135,5 @@ def test_an_administrator_sees_every_course_in_the_workspace():
     assert {row.course.pk for row in rows} == {course.pk for course in courses}
     by_pk = {row.course.pk: row for row in rows}
     assert by_pk[courses[0].pk].quizzes == [QuizLink(quiz.pk, quiz.title)]
-    _same_rows(selectors._all_courses)
-    _same_rows(selectors._all_quizzes)
+    same_rows(selectors._all_courses)
+    same_rows(selectors._all_quizzes)
