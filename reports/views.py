@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from lms import boundary
+from lms.fragments import Fragment
 
 from . import charts, exports, permissions, selectors, services
 from .forms import (
@@ -18,9 +19,13 @@ from .forms import (
     filters_markup,
     unfiltered_filters_markup,
 )
-from .rows import page_rows, rows_html
+from .rows import rows_html
 
 PAGE_SIZE = 50
+
+# Everything of the report page above its rows, for the same filters, query, count and language
+# (the page every visit starts from is the same for an officer until the data changes).
+_REPORT_HEAD = Fragment("reports/_completion_head.html")
 
 
 def _require_reports(user) -> None:
@@ -97,25 +102,32 @@ def completion_report(request):
         per_page=PAGE_SIZE,
         tree_version=tree_version,
     )
-    rows = page_rows(page.object_list)
+    rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
+    # The header's link to the person pages and to assigning follow the same rule
+    # (show_reports_link).
+    can_assign = permissions.can_assign(request.user)
+    query = query.urlencode()
+    head_html = _REPORT_HEAD.render(
+        filters_html=filters_html,
+        query=query,
+        sort_query=sort_query.urlencode(),
+        count=page.paginator.count,
+        show_reports_link=can_assign,
+    )
     return render(
         request,
         "reports/completion.html",
         {
-            "filters_html": filters_html,
+            "head_html": head_html,
             "page": page,
             "rows": rows,
-            # The header's link to the person pages follows the same rule (show_reports_link).
-            "rows_html": rows_html(rows, link_people=permissions.can_assign(request.user)),
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "filters": filters,
-            "threshold": exports.async_threshold(),
+            "rows_html": rows_html(rows, link_people=can_assign),
+            "query": query,
         },
     )
 

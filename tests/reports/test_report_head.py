@@ -1,0 +1,66 @@
+"""The report page above its rows is kept per process for the same inputs
+(``lms.fragments.Fragment``): every visit must still show its own count, query, sort links and
+language, and one reader's filter form is never shown to another."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.factories import (
+    EnrollmentFactory,
+    OrgUnitFactory,
+    UserFactory,
+    course_with_lessons,
+    give_totp,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:completion")
+
+
+def _officer(unit, **kwargs):
+    user = UserFactory(roles=(Role.HR_OFFICER,), org_unit=unit, **kwargs)
+    give_totp(user)
+    return user
+
+
+def test_the_count_follows_the_data_and_the_links_follow_the_query(client):
+    unit = OrgUnitFactory(name="Ministry")
+    course = course_with_lessons(title="Records")
+    EnrollmentFactory(user=UserFactory(full_name="Ana Anić", org_unit=unit), course=course)
+    client.force_login(_officer(unit))
+
+    assert "<p>1 row</p>" in client.get(URL).content.decode()
+    EnrollmentFactory(user=UserFactory(full_name="Bora Borić", org_unit=unit), course=course)
+    body = client.get(URL).content.decode()
+    assert "<p>2 rows</p>" in body and "Bora Borić" in body
+
+    searched = client.get(f"{URL}?q=ana&sort=unit").content.decode()
+    assert "<p>1 row</p>" in searched
+    assert '/reports/completion/export/csv/?q=ana&amp;sort=unit"' in searched
+    assert 'href="?q=ana&amp;sort=name"' in searched  # the sort links keep the search only
+    assert 'href="?&amp;sort=name"' in client.get(URL).content.decode()
+
+
+def test_each_reader_gets_the_head_in_their_language_with_their_own_units(client):
+    ministry = OrgUnitFactory(name="Ministry")
+    north = OrgUnitFactory(name="North", parent=ministry)
+    other = OrgUnitFactory(name="Other ministry")
+    course = course_with_lessons(title="Records")
+    for unit in (north, other):
+        EnrollmentFactory(user=UserFactory(org_unit=unit), course=course)
+
+    client.force_login(_officer(ministry, preferred_language="en"))
+    english = client.get(URL).content.decode()
+    assert "<h1>Completion report</h1>" in english and "North" in english
+
+    client.force_login(_officer(other, preferred_language="ko"))
+    korean = client.get(URL).content.decode()
+    assert "<h1>Completion report</h1>" not in korean and '<html lang="ko"' in korean
+    assert "North" not in korean and "Other ministry" in korean
+
+    client.force_login(_officer(ministry, preferred_language="sr"))
+    serbian = client.get(URL).content.decode()
+    assert "<h1>Completion report</h1>" not in serbian and "North" in serbian
+    assert serbian.count("<h1>") == 1
