@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lms.prepared import prepared
-
 from .language import language_for_request
+from .permissions import has_totp
 
 # What a privileged user without MFA may still open: setting up TOTP (and re-entering the
 # password, which allauth may ask for first), the MFA overview that explains it, signing out,
@@ -39,16 +37,6 @@ class UserLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         translation.activate(language_for_request(request))
         request.LANGUAGE_CODE = translation.get_language()
-
-
-@prepared("user_id")
-def _totp_of(*, user_id: int) -> QuerySet:
-    """The user's TOTP authenticator (its id), if there is one: read on every page a privileged
-    user opens, so compiled once per process."""
-    from allauth.mfa.models import Authenticator
-
-    totp = Authenticator.objects.filter(user=user_id, type=Authenticator.Type.TOTP)
-    return totp.order_by().values_list("pk", flat=True)[:1]
 
 
 class RequireMFAMiddleware:
@@ -82,4 +70,4 @@ class RequireMFAMiddleware:
                 return False
         except Resolver404:
             pass
-        return not _totp_of.run(user_id=user.pk)
+        return not has_totp(user)

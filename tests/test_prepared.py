@@ -321,16 +321,44 @@ def test_a_locking_read_is_not_kept_per_key():
 
 
 def test_the_role_names_and_the_totp_check_follow_their_querysets():
-    from accounts import middleware
     from accounts import permissions as account_permissions
     from accounts.roles import Role
 
     person = UserFactory()
     assert same_rows(account_permissions._role_names, user_id=person.pk) == [Role.LEARNER]
-    assert same_rows(middleware._totp_of, user_id=person.pk) == []
+    assert same_rows(account_permissions._totp_of, user_id=person.pk) == []
     officer = UserFactory(roles=(Role.HR_OFFICER, Role.TRAINER))
     give_totp(officer)
     names = same_rows(account_permissions._role_names, user_id=officer.pk)
     assert sorted(names) == sorted([Role.HR_OFFICER, Role.TRAINER])
-    assert len(same_rows(middleware._totp_of, user_id=officer.pk)) == 1
-    assert same_rows(middleware._totp_of, user_id=person.pk) == []
+    assert len(same_rows(account_permissions._totp_of, user_id=officer.pk)) == 1
+    assert same_rows(account_permissions._totp_of, user_id=person.pk) == []
+    both = same_rows(account_permissions._role_names_with_totp, user_id=officer.pk)
+    assert sorted(both) == sorted([(Role.HR_OFFICER, True), (Role.TRAINER, True)])
+    assert same_rows(account_permissions._role_names_with_totp, user_id=person.pk) == [
+        (Role.LEARNER, False)
+    ]
+
+
+def test_the_mfa_check_reads_the_roles_in_the_same_statement():
+    from accounts import permissions as account_permissions
+    from accounts.models import User
+    from accounts.roles import Role
+
+    officer = UserFactory(roles=(Role.HR_OFFICER,))
+    without = UserFactory(roles=(Role.TRAINER,))
+    give_totp(officer)
+    fresh = User.objects.get(pk=officer.pk)
+    with CaptureQueriesContext(connection) as sent:
+        assert account_permissions.has_totp(fresh)
+        assert account_permissions.user_roles(fresh) == {Role.HR_OFFICER}
+    assert len(sent) == 1
+    assert not account_permissions.has_totp(User.objects.get(pk=without.pk))
+    # Roles already read: the check alone.
+    with CaptureQueriesContext(connection) as sent:
+        assert account_permissions.has_totp(fresh)
+    assert len(sent) == 1 and "auth_group" not in sent[0]["sql"]
+    # No role at all (a superuser by the flag alone): the check alone, the answer the same.
+    bare = UserFactory(roles=(), is_superuser=True)
+    give_totp(bare)
+    assert account_permissions.has_totp(User.objects.get(pk=bare.pk))
