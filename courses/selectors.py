@@ -3,6 +3,8 @@ the same number of queries however many courses, lessons or enrollments there ar
 
 import copy
 import datetime
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -32,6 +34,7 @@ from accounts.models import User
 from lms.prepared import prepared
 
 from .cache import (
+    CATALOGUE_TTL,
     catalogue_entries,
     catalogue_store,
     course_cache_key,
@@ -91,6 +94,27 @@ def required_lessons_total(course_ref: str = "course") -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# (catalogue version, when read, {course id: counted lessons}) of this process.
+_counted_totals: tuple | None = None
+
+
+def counted_lesson_totals(*, version: tuple) -> Mapping[int, int]:
+    """Every course's ``required_lessons_total``, by course id (a course without counted
+    lessons is missing: 0), for a page that shows many rows' progress. Kept per process under
+    the catalogue's version ``version`` (``courses.cache.catalogue_version``, which every
+    saved, archived, reordered or deleted lesson changes) and for ``CATALOGUE_TTL`` seconds at
+    most, as the catalogue's own cached pages are; one grouped read of the index of counted
+    lessons when it is not."""
+    global _counted_totals
+    kept, now = _counted_totals, time.monotonic()
+    if kept is not None and kept[0] == version and now - kept[1] < CATALOGUE_TTL:
+        return kept[2]
+    counts = _counted_lessons().order_by().values("course").annotate(n=Count("pk"))
+    totals = dict(counts.values_list("course", "n"))
+    _counted_totals = (version, now, totals)
+    return totals
 
 
 def required_lessons_done(enrollment_ref: str = "pk") -> Coalesce:

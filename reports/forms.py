@@ -389,10 +389,12 @@ def filters_markup(form: ReportFilterForm) -> SafeString:
     return mark_safe(paragraphs)  # noqa: S308 -- each paragraph escaped in field_paragraph
 
 
-def unfiltered_filters_markup(user) -> tuple[SafeString, int]:
+def unfiltered_filters_markup(user) -> tuple[SafeString, tuple, int]:
     """``filters_markup`` of the form with nothing filtered, as ``user`` sees it: the page every
-    report visit starts from, and the organisation tree's version it was read with (for
-    ``permissions.scope_key``: one cache read for both). Its options are the units and courses
+    report visit starts from, with the catalogue's version (as ``courses.cache.catalogue_version``
+    gives it) and the organisation tree's version it was read with (for
+    ``courses.selectors.counted_lesson_totals`` and ``permissions.scope_key``: one cache read
+    for the three). Its options are the units and courses
     in the user's scope, so it is kept per reader (``permissions.reader_key``: the roles and
     the unit too) and language, under the catalogue's version (course titles, a trainer's
     courses) and the units' (``accounts.cache``): no form is built and no list is read on the
@@ -400,9 +402,10 @@ def unfiltered_filters_markup(user) -> tuple[SafeString, int]:
     reader = "|".join(map(str, (get_language(), *permissions.reader_key(user))))
     key = f"reports:filters:v2:{hashlib.sha256(reader.encode()).hexdigest()[:32]}"
     state, found = versions.fresh_entries((CATALOGUE_VERSION_KEY, UNITS_VERSION_KEY), [key])
-    tree_version = state[1]
+    catalogue, tree_version = (state[0],), state[1]
     if key in found:
-        return mark_safe(found[key]), tree_version  # noqa: S308 -- stored from filters_markup below
+        markup = mark_safe(found[key])  # noqa: S308 -- stored from filters_markup below
+        return markup, catalogue, tree_version
     markup = filters_markup(ReportFilterForm(user=user))
     versions.store(key, state, str(markup), CATALOGUE_TTL)
-    return markup, tree_version
+    return markup, catalogue, tree_version

@@ -11,7 +11,7 @@ more than the escaping: 500 calls a page): the template loop cost about 3 ms for
 
 import datetime
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -29,9 +29,12 @@ def _person_url():
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def rows_html(values: Iterable[dict], *, link_people: bool) -> SafeString:
+def rows_html(
+    values: Iterable[dict], *, totals: Mapping[int, int], link_people: bool
+) -> SafeString:
     """The ``<tr>`` of each row of the page's values, written in one pass; the name links to
-    the person's page when ``link_people`` (HR officers and administrators)."""
+    the person's page when ``link_people`` (HR officers and administrators). ``totals``: each
+    course's counted lessons (``courses.selectors.counted_lesson_totals``)."""
     tz = timezone.get_current_timezone()
     labels = {key: str(label) for key, label in ReportStatus.choices}
     person_url = _person_url()
@@ -58,7 +61,7 @@ def rows_html(values: Iterable[dict], *, link_people: bool) -> SafeString:
         if row["user__employee_number"]:
             name = f"{name} <small>{escape(row['user__employee_number'])}</small>"
         percent = progress_from(
-            done=row["required_done"], total=row["required_total"], status=row["status"]
+            done=row["required_done"], total=totals.get(row["course_id"]), status=row["status"]
         ).percent
         best = f"{floatformat(best, 0)}%" if best is not None else EMPTY
         out.append(

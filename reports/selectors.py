@@ -272,12 +272,18 @@ REPORT_VALUE_FIELDS = (
     "completed_at",
     "certificate_serial",
 )
-# The page also links each person, and reads the unit's name as ``unit_name``
-# (``completion_page_values``).
+# The page also links each person, reads the unit's name as ``unit_name``
+# (``completion_page_values``) and each course's counted lessons from
+# ``courses.selectors.counted_lesson_totals`` by the row's ``course_id``.
 PAGE_FIELDS = (
     "pk",
     "user_id",
-    *(name for name in REPORT_VALUE_FIELDS if name != "user__org_unit__name"),
+    "course_id",
+    *(
+        name
+        for name in REPORT_VALUE_FIELDS
+        if name not in ("user__org_unit__name", "required_total")
+    ),
     "unit_name",
 )
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from courses.cache import catalogue_version
+from courses.selectors import counted_lesson_totals
 from lms import boundary
 from lms.fragments import Fragment
 
@@ -91,10 +93,11 @@ def completion_report(request):
     if request.GET:
         form = _filter_form(request)
         filters, filters_html = _filters(form), filters_markup(form)
+        catalogue = catalogue_version()
     else:
         # Nothing filtered: the fields as this reader always sees them there, kept.
         filters = selectors.ReportFilters()
-        filters_html, tree_version = unfiltered_filters_markup(request.user)
+        filters_html, catalogue, tree_version = unfiltered_filters_markup(request.user)
     page = selectors.completion_page(
         actor=request.user,
         filters=filters,
@@ -126,7 +129,9 @@ def completion_report(request):
             "head_html": head_html,
             "page": page,
             "rows": rows,
-            "rows_html": rows_html(rows, link_people=can_assign),
+            "rows_html": rows_html(
+                rows, totals=counted_lesson_totals(version=catalogue), link_people=can_assign
+            ),
             "query": query,
         },
     )

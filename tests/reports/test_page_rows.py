@@ -30,6 +30,7 @@ def _values(n, **overrides):
     base = {
         "pk": n,
         "user_id": 40 + n,
+        "course_id": 70 + n,
         "user__full_name": f"{HOSTILE} Ђорђе {n}",
         "user__email": f"p{n}@example.org",
         "user__employee_number": "=1+2" if n % 2 else "",
@@ -84,7 +85,13 @@ def test_rows_are_what_the_template_wrote(language, link):
         expected = template.render(
             {"rows": [_as_template_row(v) for v in values], "show_reports_link": link}
         )
-        assert rows_html(values, link_people=link) == expected
+        assert rows_html(values, totals=_totals(values), link_people=link) == expected
+
+
+def _totals(values):
+    # Each course's counted lessons, as courses.selectors.counted_lesson_totals gives them: a
+    # course without any is missing.
+    return {v["course_id"]: v["required_total"] for v in values if v["required_total"]}
 
 
 def _cells(html):
@@ -93,13 +100,13 @@ def _cells(html):
 
 def test_cells():
     with translation.override("en"):
-        first = _cells(rows_html([_values(0)], link_people=False))
-        second = _cells(rows_html([_values(1)], link_people=True))
+        first = _cells(rows_html([_values(0)], totals={}, link_people=False))
+        second = _cells(rows_html([_values(1)], totals={}, link_people=True))
     assert first[6].startswith("2 Mar 2026<")  # enrolled: the next day in Belgrade
     assert first[5].startswith("—<") and second[5].startswith("85%<")  # best score
     assert first[7].startswith("—<") and second[7].startswith("2 Dec 2026<")  # due
     assert first[4].startswith("100%<")  # completed
     assert first[1].startswith("—<")  # no unit
     assert second[0].startswith('<a href="/reports/people/41/">')
-    html = rows_html([_values(1)], link_people=True)
+    html = rows_html([_values(1)], totals={}, link_people=True)
     assert HOSTILE not in html and "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;" in html

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from courses import authoring
+from courses.services import lesson_complete
 from tests.factories import (
     EnrollmentFactory,
     OrgUnitFactory,
@@ -64,3 +66,35 @@ def test_each_reader_gets_the_head_in_their_language_with_their_own_units(client
     serbian = client.get(URL).content.decode()
     assert "<h1>Completion report</h1>" not in serbian and "North" in serbian
     assert serbian.count("<h1>") == 1
+
+
+def _percent(client) -> str:
+    body = client.get(URL).content.decode()
+    row = body[body.index("<tbody>") :]
+    return _cells(row)[4]
+
+
+def _cells(markup):
+    return [cell.split("</td>")[0].strip() for cell in markup.split("<td>")[1:]]
+
+
+def test_the_progress_follows_lessons_added_made_optional_and_archived(client):
+    """Each course's counted lessons come from a copy kept per process under the catalogue's
+    version (``courses.selectors.counted_lesson_totals``): every lesson change shows on the
+    next visit."""
+    unit = OrgUnitFactory(name="Ministry")
+    course = course_with_lessons(title="Records", lessons_per_module=2, modules=1)
+    trainer = UserFactory(roles=(Role.TRAINER,))
+    course.trainers.add(trainer)
+    first, second = course.lessons.order_by("position")
+    enrollment = EnrollmentFactory(user=UserFactory(org_unit=unit), course=course)
+    lesson_complete(enrollment=enrollment, lesson=first)
+    client.force_login(_officer(unit))
+    assert _percent(client) == "50%"
+
+    added = authoring.lesson_create(module=first.module, title="New", actor=trainer)
+    assert _percent(client) == "33%"
+    authoring.lesson_update(lesson=added, data={"required": False})
+    assert _percent(client) == "50%"
+    authoring.lesson_archive(lesson=second, actor=trainer)
+    assert _percent(client) == "100%"  # the one counted lesson left is done
