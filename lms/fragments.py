@@ -7,13 +7,13 @@ heading, filter form and table head, for the same reader and query) may keep the
 hand it out again. Translations and URLs only change with a deploy, which starts new processes.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from .kept import KeptPerProcess
 
 
 class Fragment:
@@ -22,24 +22,16 @@ class Fragment:
     and must be everything the template reads."""
 
     def __init__(self, template_name: str, *, size: int = 256):
-        self.template_name, self.size = template_name, size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self.template_name = template_name
+        self._entries = KeptPerProcess(size)
 
     def render(self, **values: Hashable) -> SafeString:
         key = (get_language(), *sorted(values.items()))
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        markup = get_template(self.template_name).render(values)
-        with self._lock:
-            self._entries[key] = markup
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        markup = self._entries.get(key)
+        if markup is None:
+            markup = get_template(self.template_name).render(values)
+            self._entries.put(key, markup)
         return markup
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()

@@ -16,8 +16,6 @@ its queryset run the ordinary way.
 
 import copy
 import operator
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -25,6 +23,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
+
+from .kept import KeptPerProcess
 
 # Far from any real id, inside every backend's integer range (an out-of-range value would make
 # the ORM drop the lookup from the statement).
@@ -109,9 +109,7 @@ class CompiledPerKey:
     on every run. Locking reads are refused: they belong to ``PreparedQuery``."""
 
     def __init__(self, size: int = 256):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries = KeptPerProcess(size)
 
     def rows(self, key: Hashable, build: Callable[[], QuerySet]) -> list:
         """The rows of ``build()``, compiled on the first run for ``key``."""
@@ -159,22 +157,13 @@ class CompiledPerKey:
         return None if entry is _NOTHING else entry
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def _get(self, key):
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+        return self._entries.get(key)
 
     def _put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self._entries.put(key, value)
 
 
 class _Captured(Exception):
