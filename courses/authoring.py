@@ -204,7 +204,7 @@ def _renumber(model: type[models.Model], ordered_ids: Sequence[int]) -> None:
     for index, pk in enumerate(ordered_ids, start=1):
         model.objects.filter(pk=pk).update(position=index)
     # QuerySet.update sends no signal; the cached course and lesson pages show the order.
-    catalogue_changed()
+    catalogue_changed(also_after_commit=True)
 
 
 def _moved(ids: list[int], pk: int, step: int) -> list[int] | None:
@@ -447,9 +447,6 @@ def _set_lesson_archived(*, lesson: Lesson, actor: User, archived: bool) -> bool
         if archived and lesson.required:
             # One required lesson fewer: learners who did all the others now complete.
             _recheck_completions(course_id=lesson.course_id)
-        # The post_save signal made the cached pages stale inside the transaction; a learner
-        # page read meanwhile may have cached the old contents under the new version.
-        transaction.on_commit(catalogue_changed)
     return True
 
 

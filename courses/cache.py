@@ -5,6 +5,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
+from django.db import transaction
+
 from lms import versions
 
 CATALOGUE_TTL = 300
@@ -17,9 +19,14 @@ def catalogue_version() -> tuple:
     return (versions.current(CATALOGUE_VERSION_KEY),)
 
 
-def catalogue_changed() -> None:
-    """Make every cached catalogue page stale; called whenever catalogue content changes."""
+def catalogue_changed(*, also_after_commit: bool = False) -> None:
+    """Make every cached catalogue page stale; called whenever catalogue content changes.
+    ``also_after_commit`` for a change inside a transaction: once now and once after the
+    commit, since a page read while the change is uncommitted would store the old content
+    under the new version."""
     versions.bump(CATALOGUE_VERSION_KEY)
+    if also_after_commit:
+        transaction.on_commit(catalogue_changed)
 
 
 def catalogue_query(params: Mapping[str, str], page: int) -> str:

@@ -7,7 +7,7 @@ from .models import Attachment, Category, Course, Lesson, Module
 
 
 def _catalogue_changed(**kwargs):
-    catalogue_changed()
+    catalogue_changed(also_after_commit=True)
 
 
 def connect() -> None:

@@ -1,7 +1,6 @@
 """Keep the caches honest: any change to a question or a choice makes the cached answer keys
 stale, and any change to a quiz the cached course pages (they list the quizzes)."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from courses.cache import catalogue_changed
@@ -15,10 +14,7 @@ def _keys_changed(**kwargs):
 
 
 def _course_pages_changed(**kwargs):
-    # Once now and once after the commit: a course page read while the change is uncommitted
-    # would otherwise store the old quizzes under the new version.
-    catalogue_changed()
-    transaction.on_commit(catalogue_changed)
+    catalogue_changed(also_after_commit=True)
 
 
 def connect() -> None:

@@ -11,6 +11,7 @@ from django.utils import translation
 from accounts.roles import Role
 from audit.models import AuditEvent
 from courses import authoring
+from courses.cache import catalogue_changed
 from courses.models import CourseStatus, EnrollmentStatus, Lesson, Module
 from courses.services import lesson_complete
 from tests.factories import (
@@ -197,19 +198,23 @@ def test_making_the_last_missing_lesson_optional_completes_the_enrolment(
 def test_a_new_required_lesson_schedules_the_completion_check(
     trainer, django_capture_on_commit_callbacks
 ):
+    def rechecks(callbacks):
+        # Every saved lesson also makes the cached pages stale again after its commit.
+        return [callback for callback in callbacks if callback is not catalogue_changed]
+
     course = course_with_lessons(trainers=[trainer])
     with django_capture_on_commit_callbacks() as callbacks:
         authoring.lesson_create(module=course.modules.first(), title="Nobody yet", required=True)
     # Nobody is enrolled: nothing to re-check.
-    assert callbacks == []
+    assert rechecks(callbacks) == [] and callbacks
     EnrollmentFactory(course=course)
 
     with django_capture_on_commit_callbacks() as callbacks:
         authoring.lesson_create(module=course.modules.first(), title="Extra", required=True)
-    assert len(callbacks) == 1
+    assert len(rechecks(callbacks)) == 1
     with django_capture_on_commit_callbacks() as callbacks:
         authoring.lesson_create(module=course.modules.first(), title="Extra 2", required=False)
-    assert callbacks == []
+    assert rechecks(callbacks) == []
 
 
 def test_lesson_create_refuses_a_video_on_another_host(trainer):
