@@ -130,3 +130,10 @@ def give_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def hr_officer(unit: OrgUnit, **kwargs) -> User:
+    """An HR officer of ``unit`` with TOTP set up, as production requires of the role."""
+    officer = UserFactory(roles=(Role.HR_OFFICER,), org_unit=unit, **kwargs)
+    give_totp(officer)
+    return officer

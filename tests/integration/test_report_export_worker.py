@@ -12,11 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import Role
 from courses.models import Enrollment, EnrollmentSource
 from courses.text import search_form
 from jobs.models import BackgroundJob, JobStatus
-from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, give_totp
+from tests.factories import OrgUnitFactory, UserFactory, course_with_lessons, hr_officer
 from tests.integration.workers import Workers, wait_for
 
 ROWS = 5200  # above the default threshold of 5,000 rows
@@ -29,12 +28,6 @@ def workers(transactional_db):
         yield pool
     finally:
         pool.stop_all()
-
-
-def _officer(unit) -> User:
-    officer = UserFactory(roles=[Role.HR_OFFICER], org_unit=unit)
-    give_totp(officer)
-    return officer
 
 
 def _people(unit, count: int) -> list[User]:
@@ -84,7 +77,7 @@ def test_a_large_export_is_built_by_the_worker_and_downloads_for_its_requester(w
     course = course_with_lessons(self_enrollment=False)
     _enrol(_people(unit, ROWS), course)
     _enrol([UserFactory(full_name="Outside Person", org_unit=sibling)], course)
-    officer = _officer(unit)
+    officer = hr_officer(unit)
     client = Client()
     client.force_login(officer)
     workers.start(f"reports-{fmt}")
@@ -120,6 +113,6 @@ def test_a_large_export_is_built_by_the_worker_and_downloads_for_its_requester(w
 
     # Another officer of the same unit cannot open the job or its file.
     other = Client()
-    other.force_login(_officer(unit))
+    other.force_login(hr_officer(unit))
     assert other.get(state["download_url"]).status_code == 404
     assert other.get(reverse("jobs:detail", args=[job.public_id])).status_code == 404

@@ -10,17 +10,11 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.roles import Role
 from courses import authoring
-from tests.factories import CourseFactory, OrgUnitFactory, UserFactory, give_totp
+from tests.factories import CourseFactory, OrgUnitFactory, UserFactory, hr_officer
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:completion")
-
-
-def _officer(unit, **kwargs):
-    user = UserFactory(roles=(Role.HR_OFFICER,), org_unit=unit, **kwargs)
-    give_totp(user)
-    return user
 
 
 def _select(client, name, query="", **headers) -> str:
@@ -33,7 +27,7 @@ def test_a_unit_created_renamed_or_moved_away_shows_on_the_next_visit(client):
     ministry = OrgUnitFactory(name="Ministry")
     north = OrgUnitFactory(name="North", parent=ministry)
     elsewhere = OrgUnitFactory(name="Other ministry")
-    client.force_login(_officer(ministry))
+    client.force_login(hr_officer(ministry))
     first = _select(client, "unit")
     assert "North" in first and "Other ministry" not in first
     assert _select(client, "unit") == first
@@ -59,7 +53,7 @@ def test_a_unit_created_renamed_or_moved_away_shows_on_the_next_visit(client):
 
 def test_a_new_course_and_a_new_role_show_on_the_next_visit(client):
     ministry = OrgUnitFactory(name="Ministry")
-    officer = _officer(ministry)
+    officer = hr_officer(ministry)
     client.force_login(officer)
     _select(client, "course")
     course = CourseFactory(title="Records management")
@@ -79,7 +73,7 @@ def test_a_new_course_and_a_new_role_show_on_the_next_visit(client):
 def test_each_reader_and_language_gets_their_own_form(client):
     ministry = OrgUnitFactory(name="Ministry")
     north, south = (OrgUnitFactory(name=name, parent=ministry) for name in ("North", "South"))
-    officers = {unit: _officer(unit) for unit in (north, south)}
+    officers = {unit: hr_officer(unit) for unit in (north, south)}
     for unit, other in ((north, south), (south, north)):
         client.force_login(officers[unit])
         for _ in range(2):
@@ -102,7 +96,7 @@ def test_each_reader_and_language_gets_their_own_form(client):
 
 def test_the_kept_form_reads_neither_units_nor_courses(client):
     ministry = OrgUnitFactory(name="Ministry")
-    client.force_login(_officer(ministry))
+    client.force_login(hr_officer(ministry))
     CourseFactory(title="Records management")
     client.get(URL)
     with CaptureQueriesContext(connection) as queries:
@@ -119,7 +113,7 @@ def test_the_kept_form_reads_neither_units_nor_courses(client):
 
 def test_a_page_or_sort_link_shows_sub_units_included_as_they_are(client):
     ministry = OrgUnitFactory(name="Ministry")
-    client.force_login(_officer(ministry))
+    client.force_login(hr_officer(ministry))
     box = 'name="include_subunits" id="id_include_subunits"'
     for query in ("", "?page=1", "?sort=unit&desc=on", "?q=ana"):
         assert f"{box} checked" in client.get(f"{URL}{query}").content.decode(), query

@@ -13,7 +13,7 @@ from tests.factories import (
     OrgUnitFactory,
     UserFactory,
     course_with_lessons,
-    give_totp,
+    hr_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,11 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:completion")
 
 
-def _officer(unit, **kwargs):
-    user = UserFactory(roles=(Role.HR_OFFICER,), org_unit=unit, **kwargs)
-    give_totp(user)
-    return user
-
-
 def test_the_count_follows_the_data_and_the_links_follow_the_query(client):
     unit = OrgUnitFactory(name="Ministry")
     course = course_with_lessons(title="Records")
     EnrollmentFactory(user=UserFactory(full_name="Ana Anić", org_unit=unit), course=course)
-    client.force_login(_officer(unit))
+    client.force_login(hr_officer(unit))
 
     assert "<p>1 row</p>" in client.get(URL).content.decode()
     EnrollmentFactory(user=UserFactory(full_name="Bora Borić", org_unit=unit), course=course)
@@ -53,16 +47,16 @@ def test_each_reader_gets_the_head_in_their_language_with_their_own_units(client
     for unit in (north, other):
         EnrollmentFactory(user=UserFactory(org_unit=unit), course=course)
 
-    client.force_login(_officer(ministry, preferred_language="en"))
+    client.force_login(hr_officer(ministry, preferred_language="en"))
     english = client.get(URL).content.decode()
     assert "<h1>Completion report</h1>" in english and "North" in english
 
-    client.force_login(_officer(other, preferred_language="ko"))
+    client.force_login(hr_officer(other, preferred_language="ko"))
     korean = client.get(URL).content.decode()
     assert "<h1>Completion report</h1>" not in korean and '<html lang="ko"' in korean
     assert "North" not in korean and "Other ministry" in korean
 
-    client.force_login(_officer(ministry, preferred_language="sr"))
+    client.force_login(hr_officer(ministry, preferred_language="sr"))
     serbian = client.get(URL).content.decode()
     assert "<h1>Completion report</h1>" not in serbian and "North" in serbian
     assert serbian.count("<h1>") == 1
@@ -89,7 +83,7 @@ def test_the_progress_follows_lessons_added_made_optional_and_archived(client):
     first, second = course.lessons.order_by("position")
     enrollment = EnrollmentFactory(user=UserFactory(org_unit=unit), course=course)
     lesson_complete(enrollment=enrollment, lesson=first)
-    client.force_login(_officer(unit))
+    client.force_login(hr_officer(unit))
     assert _percent(client) == "50%"
 
     added = authoring.lesson_create(module=first.module, title="New", actor=trainer)
